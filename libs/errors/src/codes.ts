@@ -1,0 +1,28 @@
+/**
+ * The one list of error codes Tributary uses. Every error a user can see carries one of these,
+ * so logs, HTTP answers and CLI messages can be matched on a stable word instead of a sentence.
+ */
+export const errorCodes = {
+  CONFIG_INVALID: { retryable: false, httpStatus: 500 },
+  PREREQUISITE_MISSING: { retryable: false, httpStatus: 500 },
+  PORT_IN_USE: { retryable: false, httpStatus: 500 },
+  DOWNLOAD_FAILED: { retryable: true, httpStatus: 500 },
+  STACK_START_FAILED: { retryable: false, httpStatus: 500 },
+  USAGE: { retryable: false, httpStatus: 400 },
+  VALIDATION_FAILED: { retryable: false, httpStatus: 400 },
+  BAD_REQUEST: { retryable: false, httpStatus: 400 },
+  PAYLOAD_TOO_LARGE: { retryable: false, httpStatus: 413 },
+  NOT_FOUND: { retryable: false, httpStatus: 404 },
+  SCHEMA_NOT_FOUND: { retryable: false, httpStatus: 500 },
+  SCHEMA_INVALID: { retryable: false, httpStatus: 500 },
+  WIRE_FORMAT_INVALID: { retryable: false, httpStatus: 500 },
+  UNKNOWN_SCHEMA_ID: { retryable: false, httpStatus: 500 },
+  DECODE_FAILED: { retryable: false, httpStatus: 500 },
+  REGISTRY_UNAVAILABLE: { retryable: true, httpStatus: 503 },
+  KAFKA_UNAVAILABLE: { retryable: true, httpStatus: 503 },
+  STORE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
+  TIMEOUT: { retryable: true, httpStatus: 503 },
+  INTERNAL: { retryable: false, httpStatus: 500 },
+} as const satisfies Record<string, { retryable: boolean; httpStatus: number }>;
+
+export type ErrorCode = keyof typeof errorCodes;

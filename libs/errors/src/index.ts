@@ -1,0 +1,7 @@
+export { errorCodes, type ErrorCode } from './codes.ts';
+export {
+  TributaryError,
+  isTributaryError,
+  toTributaryError,
+  type TributaryErrorOptions,
+} from './tributary-error.ts';

@@ -1,0 +1,38 @@
+import { errorCodes, type ErrorCode } from './codes.ts';
+
+export interface TributaryErrorOptions {
+  cause?: unknown;
+  /** Structured facts for logs and API answers (field errors, topic and offset, ...). */
+  details?: Record<string, unknown>;
+}
+
+/** An error with a code from the one list, a message a user can act on, and its cause. */
+export class TributaryError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TributaryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TributaryError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get retryable(): boolean {
+    return errorCodes[this.code].retryable;
+  }
+
+  get httpStatus(): number {
+    return errorCodes[this.code].httpStatus;
+  }
+}
+
+export const isTributaryError = (error: unknown): error is TributaryError =>
+  error instanceof TributaryError;
+
+/** Wraps anything thrown into a TributaryError, keeping the original as the cause. */
+export const toTributaryError = (error: unknown, fallback: ErrorCode = 'INTERNAL'): TributaryError => {
+  if (isTributaryError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TributaryError(fallback, message, { cause: error });
+};
