@@ -1,0 +1,1 @@
+export { counter, createMetricsRegistry, gauge, histogram, type MetricsRegistry } from './metrics.ts';

@@ -1,0 +1,28 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type MetricsRegistry = Registry;
+
+/**
+ * A registry per service (not prom-client's global one), so two services in one process (tests,
+ * `npm start` in one terminal) never mix their series, with the process metrics every dashboard expects.
+ */
+export const createMetricsRegistry = (service: string): Registry => {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+};
+
+export const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) =>
+  new Counter<L>({ name, help, labelNames, registers: [registry] });
+
+export const gauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) =>
+  new Gauge<L>({ name, help, labelNames, registers: [registry] });
+
+export const histogram = <L extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  buckets: number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+) => new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });

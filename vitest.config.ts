@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+const sources = ['apps/*/src/**', 'libs/*/src/**', 'test/**'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: sources.map((dir) => `${dir}/*.unit.test.ts`),
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: sources.map((dir) => `${dir}/*.int.test.ts`),
+          // One backbone for the whole run; every test file names its own topics, groups and database.
+          globalSetup: ['test/backbone.global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Two cores run the broker, the registry and the store too: keep test files from piling on.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
