@@ -1,5 +1,5 @@
 import { TributaryError } from '@tributary/errors';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** One environment variable: its name, how to read it, and whether its value may be shown. */
 export interface Setting<T extends z.ZodType = z.ZodType> {

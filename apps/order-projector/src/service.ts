@@ -1,0 +1,84 @@
+import type { Server } from 'node:http';
+import { createAvroCodec, createSchemaRegistry, loadSchemaCatalog } from '@tributary/avro';
+import { closeServer, createHttpApp, listen } from '@tributary/http';
+import { createConsumerRunner, createKafkaClient, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
+import { createLogger, type Logger } from '@tributary/logger';
+import { counter, createMetricsRegistry } from '@tributary/metrics';
+import { orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
+import { stopInOrder, type RunningService } from '@tributary/service';
+import { connectStore, openReadModel } from '@tributary/store';
+import type { OrderProjectorSettings } from './settings.ts';
+
+export const serviceName = 'order-projector';
+
+export interface OrderProjector extends RunningService {
+  readonly server: Server;
+  readonly consumerJoined: () => boolean;
+}
+
+/**
+ * Kafka position plus decoded payload: the shape the pure order projection folds. The codec decoded
+ * the payload into the reader schema of its event type, so the type's shape is guaranteed by Avro.
+ */
+const toOrderEvent = (consumed: ConsumedEvent<unknown>): OrderEvent | undefined => {
+  const { topic, partition, offset, event } = consumed;
+  switch (event.eventType) {
+    case 'OrderPlaced':
+      return { topic, partition, offset, eventType: 'OrderPlaced', payload: event.payload as OrderPlaced };
+    default:
+      return undefined;
+  }
+};
+
+export const startOrderProjector = async (
+  settings: OrderProjectorSettings,
+  logger: Logger = createLogger({ service: serviceName, level: settings.logLevel }),
+): Promise<OrderProjector> => {
+  const metrics = createMetricsRegistry(serviceName);
+  const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
+  const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
+  const skipped = counter(metrics, 'consumer_records_skipped_total', 'Records skipped because they cannot be decoded', ['topic', 'code']);
+
+  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase });
+  const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
+  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
+  const codec = createAvroCodec({ registry: createSchemaRegistry(settings.schemaRegistryUrl), catalog: loadSchemaCatalog() });
+  try {
+    await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const consumer = createConsumerRunner<unknown>({
+    kafka,
+    codec,
+    logger,
+    groupId: settings.groupId,
+    topics: [settings.ordersTopic],
+    onSkip: (record) => skipped.inc({ topic: record.topic, code: record.code }),
+    async handleBatch(events) {
+      const orderEvents = events.map(toOrderEvent).filter((event) => event !== undefined);
+      const stats = await orderViews.apply(orderEvents, orderViewProjection);
+      applied.inc({ projection: orderViewsCollection }, stats.applied);
+      duplicates.inc({ projection: orderViewsCollection }, stats.duplicates);
+    },
+  });
+
+  const app = createHttpApp({
+    logger,
+    metrics,
+    readiness: { store: () => store.ping(), consumer: () => consumer.joined },
+    routes: () => undefined,
+  });
+  const server = await listen(app, settings.port, settings.host);
+  await consumer.start();
+  logger.info('projecting', { topic: settings.ordersTopic, groupId: settings.groupId });
+
+  return {
+    server,
+    consumerJoined: () => consumer.joined,
+    // Stop fetching and finish the batch in hand (its offsets commit), then close the store.
+    stop: () => stopInOrder([() => consumer.stop(), () => closeServer(server), () => store.close()]),
+  };
+};

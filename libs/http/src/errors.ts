@@ -1,0 +1,45 @@
+import { TributaryError, isTributaryError } from '@tributary/errors';
+import type { Logger } from '@tributary/logger';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId?: string; details?: Record<string, unknown> };
+}
+
+export const sendError = (res: Response, error: TributaryError): void => {
+  const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: res.locals['requestId'] as string | undefined } };
+  if (error.details) body.error.details = error.details;
+  res.status(error.httpStatus).json(body);
+};
+
+export const notFound = (): RequestHandler => (req, res) => {
+  sendError(res, new TributaryError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
+};
+
+/** express's own body-parser errors carry a `type`; map them to answers a client can act on. */
+const fromBodyParser = (error: unknown): TributaryError | undefined => {
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.parse.failed') return new TributaryError('BAD_REQUEST', 'Request body is not valid JSON', { cause: error });
+  if (type === 'entity.too.large') return new TributaryError('PAYLOAD_TOO_LARGE', 'Request body is too large', { cause: error });
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new TributaryError('BAD_REQUEST', 'Request body encoding is not supported; send UTF-8 JSON', { cause: error });
+  }
+  return undefined;
+};
+
+/** Every error becomes a JSON answer with a code; unexpected ones are logged, never shown. */
+export const errorHandler =
+  (logger: Logger): ErrorRequestHandler =>
+  (error: unknown, _req, res, _next) => {
+    const known = isTributaryError(error) ? error : fromBodyParser(error);
+    if (known) {
+      if (known.httpStatus >= 500) logger.error(known.message, { code: known.code, requestId: res.locals['requestId'] as unknown });
+      sendError(res, known);
+      return;
+    }
+    logger.error('unexpected error while handling a request', {
+      requestId: res.locals['requestId'] as unknown,
+      error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    });
+    sendError(res, new TributaryError('INTERNAL', 'Internal error; the request id in this answer finds it in the logs'));
+  };

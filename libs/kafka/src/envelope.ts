@@ -1,0 +1,70 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IHeaders } from 'kafkajs';
+
+/**
+ * Event metadata travels in Kafka headers, the payload in the value, so tools can route and trace
+ * records without decoding Avro.
+ */
+export interface Envelope {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  correlationId: string;
+  causationId: string | undefined;
+  traceparent: string;
+  producer: string;
+}
+
+export const headerNames = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  occurredAt: 'occurred-at',
+  correlationId: 'correlation-id',
+  causationId: 'causation-id',
+  traceparent: 'traceparent',
+  producer: 'producer',
+} as const satisfies Record<keyof Envelope, string>;
+
+/** A W3C trace context for records that start a trace. */
+export const newTraceparent = (): string => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+
+export const createEnvelope = (
+  eventType: string,
+  producer: string,
+  context: Partial<Pick<Envelope, 'correlationId' | 'causationId' | 'traceparent' | 'occurredAt' | 'eventId'>> = {},
+): Envelope => {
+  const eventId = context.eventId ?? randomUUID();
+  return {
+    eventId,
+    eventType,
+    occurredAt: context.occurredAt ?? new Date(),
+    correlationId: context.correlationId ?? eventId,
+    causationId: context.causationId,
+    traceparent: context.traceparent ?? newTraceparent(),
+    producer,
+  };
+};
+
+export const envelopeHeaders = (envelope: Envelope): IHeaders => {
+  const headers: IHeaders = {
+    [headerNames.eventId]: envelope.eventId,
+    [headerNames.eventType]: envelope.eventType,
+    [headerNames.occurredAt]: envelope.occurredAt.toISOString(),
+    [headerNames.correlationId]: envelope.correlationId,
+    [headerNames.traceparent]: envelope.traceparent,
+    [headerNames.producer]: envelope.producer,
+  };
+  if (envelope.causationId) headers[headerNames.causationId] = envelope.causationId;
+  return headers;
+};
+
+/** Header values as text; kafkajs hands them over as Buffers. */
+export const readHeaders = (headers: IHeaders | undefined): Record<string, string> => {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+};
