@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { TributaryError } from '@tributary/errors';
+import { ensureInstalled } from '../cache.ts';
+import type { Component } from '../component.ts';
+import { stackPaths } from '../layout.ts';
+import { isPortOpen, loopback } from '../network.ts';
+import { repoRoot } from '../options.ts';
+import { requireGo } from '../prerequisites.ts';
+import { lastLines, runCommand } from '../run.ts';
+import { versions } from '../versions.ts';
+
+/** Our wrapper around FerretDB's embeddable package (see its main.go for why it exists). */
+export const ferretdbSourceDir = (): string => join(repoRoot(), 'infra', 'local', 'ferretdb');
+
+const sourceFiles = ['go.mod', 'go.sum', 'main.go'];
+
+/** A change to the wrapper or its pinned modules must produce a new build, not reuse the old one. */
+const sourceFingerprint = (dir: string): string => {
+  const hash = createHash('sha256');
+  for (const file of sourceFiles) hash.update(file).update(readFileSync(join(dir, file)));
+  return hash.digest('hex').slice(0, 10);
+};
+
+const buildFerretdb = async (sourceDir: string, staging: string): Promise<void> => {
+  await requireGo();
+  const result = await runCommand('go', ['build', '-trimpath', '-buildvcs=false', '-o', join(staging, 'ferretdb'), '.'], { cwd: sourceDir });
+  if (result.code !== 0) {
+    throw new TributaryError(
+      'DOWNLOAD_FAILED',
+      `Go could not build FerretDB ${versions.ferretdb} from ${sourceDir}; check access to the Go module proxy (GOPROXY), then retry. Go said:\n${lastLines(result.output, 15)}`,
+      { details: { exitCode: result.code } },
+    );
+  }
+};
+
+export const storeUri = (port: number): string => `mongodb://${loopback}:${port}`;
+
+export const isStoreHealthy = async (port: number): Promise<boolean> => {
+  // The driver's server selection waits its whole timeout on a closed port; a socket probe doesn't.
+  if (!(await isPortOpen(port))) return false;
+  const client = new MongoClient(storeUri(port), { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000, directConnection: true });
+  try {
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+};
+
+export const storeComponent: Component = {
+  name: 'store',
+  ports: ({ ports }) => [ports.store],
+  address: ({ ports }) => storeUri(ports.store),
+  startTimeoutMs: 30_000,
+  stopGraceMs: 10_000,
+  install: ({ options, onProgress }) => {
+    const sourceDir = ferretdbSourceDir();
+    if (!existsSync(join(sourceDir, 'main.go'))) {
+      throw new TributaryError('PREREQUISITE_MISSING', `The FerretDB wrapper sources are missing from ${sourceDir}; restore infra/local/ferretdb from git`);
+    }
+    return ensureInstalled({
+      cacheDir: options.cacheDir,
+      name: `ferretdb-${versions.ferretdb}-${sourceFingerprint(sourceDir)}`,
+      description: `FerretDB ${versions.ferretdb} (built with Go from infra/local/ferretdb; a few minutes the first time)`,
+      build: (staging) => buildFerretdb(sourceDir, staging),
+      onProgress,
+    });
+  },
+  prepare: async ({ options }, installDir) => {
+    const paths = stackPaths(options.stackDir, 'store');
+    await mkdir(paths.data, { recursive: true });
+    return {
+      command: join(installDir, 'ferretdb'),
+      args: [
+        `--listen-addr=${loopback}:${options.ports.store}`,
+        // FerretDB wants a directory URI with a trailing slash.
+        `--sqlite-url=file:${paths.data}/`,
+        // At WARN every client disconnect and every unsupported command (the driver's endSessions)
+        // is logged with a full message dump; errors are what matter here.
+        '--log-level=error',
+      ],
+      cwd: paths.home,
+    };
+  },
+  isHealthy: ({ ports }) => isStoreHealthy(ports.store),
+};
