@@ -1,0 +1,5 @@
+import type { Command } from '../command.ts';
+import { stackCommand } from './stack.ts';
+
+/** Every top-level command; a new command is one file under commands/ and one line here. */
+export const commands: readonly Command[] = [stackCommand];

@@ -1,0 +1,73 @@
+import { defaultPorts, endpointVariables, formatStatusTable, portVariables, stackDown, stackStatus, stackUp, type StackEndpoints } from '@tributary/stack';
+import type { Command, Io, LeafCommand } from '../command.ts';
+
+const portLabels: Record<keyof typeof portVariables, string> = {
+  kafka: 'Kafka',
+  kafkaController: 'Kafka controller',
+  registry: 'schema registry',
+  store: 'MongoDB-compatible store',
+};
+
+const environmentHelp = [
+  'Environment:',
+  `  ${'TRIBUTARY_STACK_DIR'.padEnd(32)} data, logs and pid files (default <repo>/.tributary/stack)`,
+  `  ${'TRIBUTARY_CACHE_DIR'.padEnd(32)} downloads and builds (default ~/.cache/tributary)`,
+  `  ${'JAVA_HOME'.padEnd(32)} the JDK to run Kafka and the registry with (default: java on PATH)`,
+  ...(Object.keys(portVariables) as (keyof typeof portVariables)[]).map(
+    (name) => `  ${portVariables[name].padEnd(32)} ${portLabels[name]} port (default ${defaultPorts[name]})`,
+  ),
+].join('\n');
+
+const progress = (io: Io) => (line: string) => io.err(`stack: ${line}`);
+
+const printEndpoints = (io: Io, endpoints: StackEndpoints, json: boolean): void => {
+  if (json) {
+    io.out(JSON.stringify(endpoints, null, 2));
+    return;
+  }
+  io.out(Object.entries(endpointVariables(endpoints)).map(([name, value]) => `${name}=${value}`).join('\n'));
+};
+
+const up: LeafCommand = {
+  name: 'up',
+  summary: 'install on first use, start Kafka, the schema registry and the store, wait until healthy',
+  usage: 'tributary stack up [--json]',
+  options: { json: { type: 'boolean' } },
+  optionHelp: { json: 'print the endpoints as JSON instead of KEY=value lines' },
+  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works.\n\n${environmentHelp}`,
+  run: async ({ values, io }) => {
+    const endpoints = await stackUp({ onProgress: progress(io) });
+    printEndpoints(io, endpoints, values['json'] === true);
+  },
+};
+
+const down: LeafCommand = {
+  name: 'down',
+  summary: 'stop every process of the stack (data is kept)',
+  usage: 'tributary stack down',
+  details: `Data stays in the stack folder; delete it to start empty.\n\n${environmentHelp}`,
+  run: async ({ io }) => {
+    await stackDown({ onProgress: progress(io) });
+  },
+};
+
+const status: LeafCommand = {
+  name: 'status',
+  summary: 'show what runs where',
+  usage: 'tributary stack status [--json]',
+  options: { json: { type: 'boolean' } },
+  optionHelp: { json: 'print the status as JSON' },
+  details: `Exit code 0 when every component runs and is healthy, 3 otherwise.\n\n${environmentHelp}`,
+  run: async ({ values, io }) => {
+    const result = await stackStatus();
+    if (values['json'] === true) io.out(JSON.stringify(result, null, 2));
+    else io.out(`${formatStatusTable(result.components)}\n\nstack folder: ${result.stackDir}`);
+    return result.healthy ? 0 : 3;
+  },
+};
+
+export const stackCommand: Command = {
+  name: 'stack',
+  summary: 'the local backbone: Kafka, schema registry and MongoDB-compatible store on loopback',
+  subcommands: [up, down, status],
+};
