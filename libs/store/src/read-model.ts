@@ -106,7 +106,9 @@ const writeAll = async (collection: Collection<StoredDocument>, writes: AnyBulkW
   }
 };
 
+const isList = (errors: WriteError | readonly WriteError[]): errors is readonly WriteError[] => Array.isArray(errors);
+
 const isOnlyDuplicateKeys = (error: MongoBulkWriteError): boolean => {
-  const errors = [error.writeErrors].flat() as WriteError[];
+  const errors: readonly WriteError[] = isList(error.writeErrors) ? error.writeErrors : [error.writeErrors];
   return errors.length > 0 && errors.every((e) => e.code === 11000);
 };
