@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Reusable readers for environment variables. Each accepts a string and yields a typed value. */
 
 export const port = (fallback: number) =>
-  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535').default(fallback);
+  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0 to 65535 (0 picks a free port)').max(65535, 'must be 0 to 65535').default(fallback);
 
 export const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`).default(fallback);

@@ -115,6 +115,8 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
           if (events.length > 0) await options.handleBatch(events);
           const last = batch.messages[batch.messages.length - 1];
           if (!last) return;
+          // resolveOffset moves the fetch position on; the commit makes it survive a restart.
+          payload.resolveOffset(last.offset);
           await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
           await heartbeat();
         },

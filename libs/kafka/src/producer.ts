@@ -1,6 +1,6 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
-import type { Kafka, RecordMetadata } from 'kafkajs';
+import { Partitioners, type Kafka, type RecordMetadata } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 
 export interface OutgoingEvent {
@@ -29,7 +29,13 @@ export interface EventProducer {
 
 export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kafka; codec: AvroCodec; producerName: string }): EventProducer => {
   // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // Murmur2 on the key, as the Java client: every producer of a topic puts a key on one partition.
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
     connected = true;

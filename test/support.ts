@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafkaClient } from '@tributary/kafka';
+import { createLogger } from '@tributary/logger';
+import { inject } from 'vitest';
+
+/** A name no other test file uses: topics, groups and databases are never shared between files. */
+export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** Environment for a service under test: the test backbone plus this file's own names. */
+export const serviceEnvironment = (names: { ordersTopic: string; database: string; groupId?: string }, extra: Record<string, string> = {}) => {
+  const backbone = inject('backbone');
+  return {
+    KAFKA_BROKERS: backbone.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: backbone.registryUrl,
+    MONGODB_URI: backbone.mongoUri,
+    MONGODB_DATABASE: names.database,
+    ORDERS_TOPIC: names.ordersTopic,
+    ...(names.groupId ? { ORDER_PROJECTOR_GROUP: names.groupId } : {}),
+    LOG_LEVEL: 'warn',
+    // Port 0: the OS picks a free port, so test files running side by side never collide.
+    ORDERS_API_PORT: '0',
+    QUERY_API_PORT: '0',
+    ORDER_PROJECTOR_PORT: '0',
+    ...extra,
+  };
+};
+
+export const testLogger = (service: string) => createLogger({ service, level: 'warn' });
+
+export const testKafka = () => createKafkaClient({ brokers: inject('backbone').kafkaBrokers, clientId: uniqueName('test'), logger: testLogger('test') });
+
+/** Polls until the check returns a value, or fails with the last reason after the timeout. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, { timeoutMs = 15_000, intervalMs = 100 } = {}): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+};
