@@ -17,6 +17,8 @@ export interface Component {
   ports: (options: StackOptions) => number[];
   /** Where clients reach it, for status and progress lines. */
   address: (options: StackOptions) => string;
+  /** Checked before anything starts, so a missing JDK fails fast. */
+  needsJava: boolean;
   startTimeoutMs: number;
   /** How long a SIGTERM gets before SIGKILL. */
   stopGraceMs: number;

@@ -19,6 +19,16 @@ export const tailFile = async (file: string, count = 30, maxBytes = 64 * 1024): 
   }
 };
 
+export const startMarker = '=== tributary stack: starting';
+
+/** The last lines written since the most recent start, so an error shows this run, not an old one. */
+export const tailOfLastRun = async (file: string, count = 30): Promise<string> => {
+  const tail = await tailFile(file, 400);
+  const lines = tail.split('\n');
+  const markerIndex = lines.findLastIndex((line) => line.startsWith(startMarker));
+  return lines.slice(markerIndex + 1).slice(-count).join('\n').trim();
+};
+
 /** Keeps one previous log so logs appended across many restarts don't grow without bound. */
 export const rotateIfLarge = async (file: string, maxBytes = 20 * 1024 * 1024): Promise<void> => {
   try {

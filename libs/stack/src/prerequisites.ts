@@ -3,26 +3,21 @@ import { TributaryError } from '@tributary/errors';
 import { minimumJavaMajor } from './versions.ts';
 import { runCommand } from './run.ts';
 
-export interface Tool {
-  command: string;
-  install: string;
-}
-
 /** JAVA_HOME wins over PATH, as for every other Java tool, so a machine with several JDKs can choose. */
 export const javaCommand = (env: NodeJS.ProcessEnv = process.env): string =>
   env['JAVA_HOME'] ? join(env['JAVA_HOME'], 'bin', 'java') : 'java';
 
-const missing = (what: string, fix: string, cause?: unknown): TributaryError =>
-  new TributaryError('PREREQUISITE_MISSING', `${what} is needed for the local stack but was not found; ${fix}`, { cause });
-
-/** Runs `<command> <versionArgs>` and returns its output, or explains how to install the tool. */
-const probe = async (tool: Tool, versionArgs: readonly string[]): Promise<string> => {
+/**
+ * Runs `<command> <versionArgs>` and returns its output; if the tool cannot run, fails with
+ * `problem`, a sentence that says what is missing and how to get it.
+ */
+const probe = async (command: string, versionArgs: readonly string[], problem: string): Promise<string> => {
   try {
-    const result = await runCommand(tool.command, versionArgs);
-    if (result.code !== 0) throw new Error(result.output);
+    const result = await runCommand(command, versionArgs);
+    if (result.code !== 0) throw new Error(`${command} ${versionArgs.join(' ')} exited with ${result.code}: ${result.output}`);
     return result.output;
   } catch (cause) {
-    throw missing(`${tool.command}`, tool.install, cause);
+    throw new TributaryError('PREREQUISITE_MISSING', problem, { cause, details: { command } });
   }
 };
 
@@ -34,21 +29,34 @@ export const parseJavaMajor = (versionOutput: string): number | undefined => {
   return first === 1 && match[2] ? Number(match[2]) : first;
 };
 
-export const requireJava = async (): Promise<string> => {
-  const command = javaCommand();
-  const output = await probe({ command, install: 'install a JDK 17 or newer (e.g. `apt-get install openjdk-17-jdk-headless`) or set JAVA_HOME' }, ['-version']);
+export const requireJava = async (env: NodeJS.ProcessEnv = process.env): Promise<string> => {
+  const command = javaCommand(env);
+  const javaHome = env['JAVA_HOME'];
+  const problem = javaHome
+    ? `JAVA_HOME=${javaHome} has no working bin/java; point JAVA_HOME at a JDK ${minimumJavaMajor} or newer, or unset it to use java from PATH`
+    : `Java is needed to run Kafka and the schema registry but \`java\` is not on PATH; install a JDK ${minimumJavaMajor} or newer (e.g. \`apt-get install openjdk-17-jdk-headless\`) or set JAVA_HOME`;
+  const output = await probe(command, ['-version'], problem);
   const major = parseJavaMajor(output);
   if (major !== undefined && major < minimumJavaMajor) {
     throw new TributaryError(
       'PREREQUISITE_MISSING',
-      `Java ${minimumJavaMajor} or newer is needed for the local stack but ${command} is Java ${major}; install a newer JDK or point JAVA_HOME at one`,
+      `Java ${minimumJavaMajor} or newer is needed to run Kafka but ${command} is Java ${major}; install a newer JDK or point JAVA_HOME at one`,
+      { details: { command, major } },
     );
   }
   return command;
 };
 
 export const requireMaven = (): Promise<string> =>
-  probe({ command: 'mvn', install: 'install Apache Maven (e.g. `apt-get install maven`); it downloads Kafka and the schema registry from Maven Central' }, ['-v']);
+  probe(
+    'mvn',
+    ['-v'],
+    'Maven is needed once to download Kafka and the schema registry from Maven Central but `mvn` is not on PATH; install Apache Maven (e.g. `apt-get install maven`)',
+  );
 
 export const requireGo = (): Promise<string> =>
-  probe({ command: 'go', install: 'install Go 1.24 or newer from https://go.dev/dl/; it builds the MongoDB-compatible store (FerretDB)' }, ['version']);
+  probe(
+    'go',
+    ['version'],
+    'Go is needed once to build the MongoDB-compatible store (FerretDB) but `go` is not on PATH; install Go 1.24 or newer from https://go.dev/dl/',
+  );

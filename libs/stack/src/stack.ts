@@ -9,11 +9,11 @@ import { storeComponent } from './components/store.ts';
 import { stackEndpoints, type StackEndpoints } from './endpoints.ts';
 import { stackLockDir, stackPaths } from './layout.ts';
 import { withLock } from './lock.ts';
-import { rotateIfLarge, tailFile } from './logs.ts';
+import { rotateIfLarge, startMarker, tailOfLastRun } from './logs.ts';
 import { isPortOpen } from './network.ts';
 import { assertDistinctPorts, portVariables, resolveStackOptions, type StackOptions, type StackPorts } from './options.ts';
 import { requireJava } from './prerequisites.ts';
-import { isOurs, readPidFile, removePidFile, spawnDetached, stopProcess, writePidFile, type DetachedProcess } from './processes.ts';
+import { isAlive, isOurs, readPidFile, removePidFile, spawnDetached, stopProcess, writePidFile, type DetachedProcess } from './processes.ts';
 import type { ComponentStatus } from './status-table.ts';
 
 export const components: readonly Component[] = [kafkaComponent, registryComponent, storeComponent];
@@ -47,15 +47,13 @@ const portVariableOf = (options: StackOptions, port: number): string => {
 
 const startFailure = async (component: Component, options: StackOptions, reason: string, cause?: unknown): Promise<TributaryError> => {
   const { logFile } = stackPaths(options.stackDir, component.name);
-  const tail = await tailFile(logFile, 25);
+  const tail = await tailOfLastRun(logFile, 25);
   return new TributaryError(
     'STACK_START_FAILED',
     `${component.name} ${reason}; see ${logFile}${tail ? `. Last lines:\n${tail}` : ''}`,
     { cause, details: { component: component.name, logFile } },
   );
 };
-
-type Outcome = 'reused' | 'started';
 
 /** Polls health until it passes, the process dies, or the component's start timeout passes. */
 const awaitHealthy = async (component: Component, options: StackOptions, exited?: Promise<number | null>): Promise<'healthy' | 'exited' | 'timeout'> => {
@@ -70,24 +68,7 @@ const awaitHealthy = async (component: Component, options: StackOptions, exited?
   return 'timeout';
 };
 
-const upComponent = async (component: Component, context: ComponentContext, started: Map<ComponentName, number>): Promise<Outcome> => {
-  const { options, onProgress } = context;
-  const paths = stackPaths(options.stackDir, component.name);
-  const address = component.address(options);
-
-  const previous = await readPidFile(paths.pidFile);
-  if (previous !== undefined && isOurs(previous, options.stackDir)) {
-    if (!(await component.isHealthy(options))) {
-      onProgress(`${component.name}: process ${previous} is up but not healthy yet, waiting`);
-      if ((await awaitHealthy(component, options)) !== 'healthy') {
-        throw await startFailure(component, options, `(process ${previous}) did not become healthy within ${component.startTimeoutMs / 1000} s; run \`tributary stack down\` and retry`);
-      }
-    }
-    onProgress(`${component.name}: already running at ${address} (pid ${previous})`);
-    return 'reused';
-  }
-  if (previous !== undefined) await removePidFile(paths.pidFile);
-
+const assertPortsFree = async (component: Component, options: StackOptions): Promise<void> => {
   for (const port of component.ports(options)) {
     if (await isPortOpen(port)) {
       throw new TributaryError(
@@ -97,13 +78,51 @@ const upComponent = async (component: Component, context: ComponentContext, star
       );
     }
   }
+};
 
+type Plan = { kind: 'reuse'; pid: number } | { kind: 'start' };
+
+/**
+ * Decides, without starting anything, whether a component is reused or started, and checks what
+ * a start needs (free ports, Java). Running this for all components first means a missing
+ * prerequisite stops `up` before any process was started.
+ */
+const planComponent = async (component: Component, context: ComponentContext): Promise<Plan> => {
+  const { options } = context;
+  const { pidFile } = stackPaths(options.stackDir, component.name);
+  const previous = await readPidFile(pidFile);
+  if (previous !== undefined && isOurs(previous, options.stackDir)) return { kind: 'reuse', pid: previous };
+  if (previous !== undefined) await removePidFile(pidFile);
+  await assertPortsFree(component, options);
+  if (component.needsJava) await context.java();
+  return { kind: 'start' };
+};
+
+const reuseComponent = async (component: Component, context: ComponentContext, pid: number): Promise<void> => {
+  const { options, onProgress } = context;
+  const address = component.address(options);
+  if (!(await component.isHealthy(options))) {
+    onProgress(`${component.name}: process ${pid} is up but not healthy yet, waiting`);
+    if ((await awaitHealthy(component, options)) !== 'healthy') {
+      throw await startFailure(component, options, `(process ${pid}) did not become healthy within ${component.startTimeoutMs / 1000} s; run \`tributary stack down\` and retry`);
+    }
+  }
+  onProgress(`${component.name}: already running at ${address} (pid ${pid})`);
+};
+
+const startComponent = async (component: Component, context: ComponentContext, started: Map<ComponentName, number>): Promise<void> => {
+  const { options, onProgress } = context;
+  const paths = stackPaths(options.stackDir, component.name);
+  const address = component.address(options);
   const installDir = await component.install(context);
   const launch = await component.prepare(context, installDir);
+  // A first install takes minutes; someone may have taken the port meanwhile, and a health check
+  // would then pass against their server while ours dies on bind.
+  await assertPortsFree(component, options);
   await mkdir(paths.logDir, { recursive: true });
   await mkdir(dirname(paths.pidFile), { recursive: true });
   await rotateIfLarge(paths.logFile);
-  await appendFile(paths.logFile, `\n=== tributary stack: starting ${component.name} at ${new Date().toISOString()} ===\n`);
+  await appendFile(paths.logFile, `\n${startMarker} ${component.name} at ${new Date().toISOString()} ===\n`);
 
   onProgress(`${component.name}: starting at ${address}`);
   const since = Date.now();
@@ -119,8 +138,13 @@ const upComponent = async (component: Component, context: ComponentContext, star
   const result = await awaitHealthy(component, options, child.exited);
   if (result === 'exited') throw await startFailure(component, options, 'exited during start-up');
   if (result === 'timeout') throw await startFailure(component, options, `did not become healthy within ${component.startTimeoutMs / 1000} s`);
+  if (!isAlive(child.pid)) throw await startFailure(component, options, 'exited during start-up');
   onProgress(`${component.name}: ready at ${address} (pid ${child.pid}, ${seconds(since)})`);
-  return 'started';
+};
+
+const firstFailure = (results: readonly PromiseSettledResult<unknown>[]): TributaryError | undefined => {
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  return failed ? toTributaryError(failed.reason, 'STACK_START_FAILED') : undefined;
 };
 
 const stopComponent = async (component: Component, options: StackOptions, onProgress: (line: string) => void): Promise<void> => {
@@ -151,15 +175,24 @@ export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoin
     async () => {
       let java: Promise<string> | undefined;
       const context: ComponentContext = { options, onProgress, java: () => (java ??= requireJava()) };
+      const plans = await Promise.allSettled(components.map((component) => planComponent(component, context)));
+      const planFailure = firstFailure(plans);
+      if (planFailure) throw planFailure;
+
       const started = new Map<ComponentName, number>();
-      const results = await Promise.allSettled(components.map((component) => upComponent(component, context, started)));
-      const failures = results.flatMap((result) => (result.status === 'rejected' ? [toTributaryError(result.reason, 'STACK_START_FAILED')] : []));
-      if (failures.length > 0) {
+      const results = await Promise.allSettled(
+        components.map((component, index) => {
+          const plan = (plans[index] as PromiseFulfilledResult<Plan>).value;
+          return plan.kind === 'reuse' ? reuseComponent(component, context, plan.pid) : startComponent(component, context, started);
+        }),
+      );
+      const failure = firstFailure(results);
+      if (failure) {
         await Promise.all(
           components.filter((component) => started.has(component.name)).map((component) => stopComponent(component, options, onProgress)),
         );
         // One clear reason beats three; the first failure is usually the cause of the others.
-        throw failures[0]!;
+        throw failure;
       }
       return stackEndpoints(options);
     },

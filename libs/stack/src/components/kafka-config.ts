@@ -41,6 +41,8 @@ export const renderServerProperties = ({ port, controllerPort, dataDir, host = '
 export const renderLog4j2Properties = (): string =>
   [
     'status = warn',
+    // Kafka stops itself on SIGTERM; log4j's own hook would race it and complain in the log.
+    'shutdownHook = disable',
     'appender.console.type = Console',
     'appender.console.name = console',
     'appender.console.target = SYSTEM_OUT',

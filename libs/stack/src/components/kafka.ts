@@ -91,6 +91,7 @@ export const kafkaComponent: Component = {
   name: 'kafka',
   ports: ({ ports }) => [ports.kafka, ports.kafkaController],
   address: ({ ports }) => `${loopback}:${ports.kafka}`,
+  needsJava: true,
   startTimeoutMs: 90_000,
   stopGraceMs: 30_000,
   install: ({ options, onProgress }) =>

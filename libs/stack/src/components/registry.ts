@@ -83,6 +83,7 @@ export const registryComponent: Component = {
   name: 'registry',
   ports: ({ ports }) => [ports.registry],
   address: ({ ports }) => `http://${loopback}:${ports.registry}/apis/ccompat/v7`,
+  needsJava: true,
   startTimeoutMs: 120_000,
   stopGraceMs: 15_000,
   install: ({ options, onProgress }) =>

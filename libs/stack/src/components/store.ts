@@ -57,6 +57,7 @@ export const storeComponent: Component = {
   name: 'store',
   ports: ({ ports }) => [ports.store],
   address: ({ ports }) => storeUri(ports.store),
+  needsJava: false,
   startTimeoutMs: 30_000,
   stopGraceMs: 10_000,
   install: ({ options, onProgress }) => {
