@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isTributaryError, toTributaryError } from '@tributary/errors';
+import { toTributaryError } from '@tributary/errors';
 import { isGroup, type Command, type GroupCommand, type Io } from './command.ts';
 import { helpFor } from './help.ts';
 import { usageError } from './usage-error.ts';
@@ -48,7 +48,7 @@ export const runCli = async (root: GroupCommand, argv: string[], io: Io): Promis
   } catch (thrown) {
     const error = toTributaryError(thrown);
     io.err(`error [${error.code}]: ${error.message}`);
-    if (io.env['TRIBUTARY_DEBUG'] === '1') io.err(isTributaryError(thrown) && thrown.stack ? thrown.stack : String((thrown as Error).stack ?? thrown));
+    if (io.env['TRIBUTARY_DEBUG'] === '1') io.err(thrown instanceof Error && thrown.stack ? thrown.stack : String(thrown));
     return error.code === 'USAGE' ? 2 : 1;
   }
 };

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { stackCommand } from './stack.ts';
+import { startCommand } from './start.ts';
 
 /** Every top-level command; a new command is one file under commands/ and one line here. */
-export const commands: readonly Command[] = [stackCommand];
+export const commands: readonly Command[] = [startCommand, stackCommand];
