@@ -4,6 +4,7 @@ const sources = ['apps/*/src/**', 'libs/*/src/**', 'test/**'];
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         test: {
