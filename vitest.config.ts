@@ -9,12 +9,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: sources.map((dir) => `${dir}/*.unit.test.ts`),
         },
       },
       {
         test: {
           name: 'int',
+          // Runs after the unit tests, as its own group, so it can have its own worker count.
+          sequence: { groupOrder: 1 },
           include: sources.map((dir) => `${dir}/*.int.test.ts`),
           // One backbone for the whole run; every test file names its own topics, groups and database.
           globalSetup: ['test/backbone.global-setup.ts'],
