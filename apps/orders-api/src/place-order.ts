@@ -48,6 +48,12 @@ export const placeOrderCommand = z.strictObject(
       )
       .min(1, 'an order needs at least one item')
       .max(100, 'an order has at most 100 items'),
+    channel: z.enum(['WEB', 'MOBILE', 'STORE', 'API'], { error: 'channel must be one of WEB, MOBILE, STORE, API' }).default('WEB'),
+    promoCode: z
+      .string({ error: 'promoCode must be a string' })
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'promoCode must be 1 to 32 letters, digits, _ or -')
+      .nullable()
+      .default(null),
   },
   { error: 'body must be a JSON object' },
 );
@@ -61,4 +67,6 @@ export const orderPlaced = (command: PlaceOrderCommand, orderId: string, now: Da
   currency: command.currency,
   items: command.items.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice })),
   placedAt: now,
+  channel: command.channel,
+  promoCode: command.promoCode,
 });

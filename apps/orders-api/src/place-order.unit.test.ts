@@ -46,6 +46,14 @@ describe('POST /orders body', () => {
       currency: 'EUR',
       items: [{ sku: 'SKU-1', quantity: 2, unitPrice: '19.99' }],
       placedAt: now,
+      channel: 'WEB',
+      promoCode: null,
     });
+  });
+
+  it('takes the channel and promotion code when given', () => {
+    const command = parseInput(placeOrderCommand, { ...valid, channel: 'MOBILE', promoCode: 'SPRING-10' });
+    expect(orderPlaced(command, 'o-1', new Date())).toMatchObject({ channel: 'MOBILE', promoCode: 'SPRING-10' });
+    expect(fieldsOf({ ...valid, channel: 'FAX' })).toEqual(['channel']);
   });
 });

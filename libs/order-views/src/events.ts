@@ -12,6 +12,10 @@ export interface OrderPlaced {
   currency: string;
   items: OrderLine[];
   placedAt: Date;
+  /** Since v2; v1 records read as WEB through the schema's default. */
+  channel: 'WEB' | 'MOBILE' | 'STORE' | 'API';
+  /** Since v2; v1 records read as null. */
+  promoCode: string | null;
 }
 
 /** An order event as a projection sees it: its type, payload and where it sits in its topic. */

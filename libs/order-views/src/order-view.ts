@@ -23,6 +23,8 @@ export interface OrderView {
   customerId: string;
   status: OrderStatus;
   currency: string;
+  channel: OrderPlaced['channel'];
+  promoCode: string | null;
   items: OrderViewLine[];
   total: string;
   placedAt: string;
@@ -43,6 +45,8 @@ const placed = (event: OrderPlaced): OrderView => {
     customerId: event.customerId,
     status: 'PLACED',
     currency: event.currency,
+    channel: event.channel,
+    promoCode: event.promoCode,
     items: event.items.map((line) => ({ ...line, lineTotal: formatDecimal(lineTotal(line.quantity, line.unitPrice), moneyScale) })),
     total: formatDecimal(total, moneyScale),
     placedAt: at,

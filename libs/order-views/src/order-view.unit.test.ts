@@ -15,6 +15,8 @@ const orderPlaced = (offset = '0'): OrderEvent => ({
       { sku: 'B', quantity: 1, unitPrice: '19.99' },
     ],
     placedAt: new Date('2026-03-01T10:00:00Z'),
+    channel: 'WEB',
+    promoCode: null,
   },
 });
 
