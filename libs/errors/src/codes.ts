@@ -15,6 +15,7 @@ export const errorCodes = {
   NOT_FOUND: { retryable: false, httpStatus: 404 },
   SCHEMA_NOT_FOUND: { retryable: false, httpStatus: 500 },
   SCHEMA_INVALID: { retryable: false, httpStatus: 500 },
+  SCHEMA_INCOMPATIBLE: { retryable: false, httpStatus: 409 },
   WIRE_FORMAT_INVALID: { retryable: false, httpStatus: 500 },
   UNKNOWN_SCHEMA_ID: { retryable: false, httpStatus: 500 },
   DECODE_FAILED: { retryable: false, httpStatus: 500 },
