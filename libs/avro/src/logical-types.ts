@@ -45,8 +45,9 @@ export class TimestampMillisType extends avsc.types.LogicalType {
   }
 
   protected override _toValue(value: unknown): number {
-    const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
-    if (!date || Number.isNaN(date.getTime())) throw new Error('timestamp must be a Date or an ISO date string');
+    // JSON input (the produce command, fixtures) gives ISO strings or epoch milliseconds.
+    const date = value instanceof Date ? value : typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)) ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new Error('timestamp must be a Date, an ISO date string or epoch milliseconds');
     return date.getTime();
   }
 

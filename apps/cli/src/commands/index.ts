@@ -1,6 +1,9 @@
 import type { Command } from '../command.ts';
+import { produceCommand } from './produce.ts';
+import { schemasCommand } from './schemas.ts';
 import { stackCommand } from './stack.ts';
 import { startCommand } from './start.ts';
+import { tailCommand } from './tail.ts';
 
 /** Every top-level command; a new command is one file under commands/ and one line here. */
-export const commands: readonly Command[] = [startCommand, stackCommand];
+export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, schemasCommand];
