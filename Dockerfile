@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+#
+# One Dockerfile for every Tributary service; the build argument APP picks the app under apps/:
+#
+#   docker build --build-arg APP=orders-api      --build-arg PORT=3000 -t tributary/orders-api .
+#   docker build --build-arg APP=order-projector --build-arg PORT=3002 -t tributary/order-projector .
+#   docker build --build-arg APP=query-api       --build-arg PORT=3001 -t tributary/query-api .
+#
+# Workspace packages export their TypeScript sources and run through tsx (a runtime dependency of
+# every app), so there is no compile step: the image holds the sources and the app's production
+# dependencies only (`npm ci --omit=dev --workspace`), runs as a non-root user and needs no
+# writable path (TSX_DISABLE_CACHE=1; mount /tmp writable anyway for anything else).
+
+ARG NODE_VERSION=22
+
+# Only the manifests, so the dependency layer below is rebuilt when they change, not on every
+# source edit: BuildKit reuses the install when this stage's output is byte-identical.
+FROM node:${NODE_VERSION}-alpine AS manifests
+WORKDIR /src
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete \
+ && find . -depth -type d -empty -delete
+
+FROM node:${NODE_VERSION}-alpine AS deps
+ARG APP
+RUN test -n "${APP}" || { echo "build with --build-arg APP=<folder under apps/>" >&2; exit 1; }
+WORKDIR /app
+COPY --from=manifests /src/ ./
+# Production dependencies of this one app and the workspace libraries it uses; no install
+# scripts (esbuild, which tsx uses, ships its binary as a platform package).
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "@tributary/${APP}" \
+ && rm -rf /app/node_modules/.cache
+
+FROM node:${NODE_VERSION}-alpine AS runtime
+ARG APP
+ARG PORT=3000
+LABEL org.opencontainers.image.title="tributary-${APP}" \
+      org.opencontainers.image.source="https://github.com/tributary/tributary"
+ENV NODE_ENV=production \
+    TSX_DISABLE_CACHE=1 \
+    HTTP_HOST=0.0.0.0 \
+    TRIBUTARY_APP=${APP} \
+    TRIBUTARY_DEFAULT_PORT=${PORT}
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY libs ./libs
+COPY apps/${APP} ./apps/${APP}
+COPY schemas ./schemas
+COPY infra/scripts/healthcheck.mjs infra/scripts/ensure-topics.mjs ./infra/scripts/
+# The app's own folder holds src/main.ts; `--import tsx` resolves from /app/node_modules.
+WORKDIR /app/apps/${APP}
+# uid 1000 is the image's `node` user; numeric so Kubernetes can check runAsNonRoot.
+USER 1000:1000
+EXPOSE ${PORT}
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "/app/infra/scripts/healthcheck.mjs"]
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/main.ts"]
