@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const sources = ['apps/*/src/**', 'libs/*/src/**', 'test/**'];
+const sources = ['apps/*/src/**', 'libs/*/src/**', 'test/**', 'bench/**'];
 
 export default defineConfig({
   test: {

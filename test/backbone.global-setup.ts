@@ -1,34 +1,12 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stackDown, stackUp, type StackCallOptions, type StackEndpoints } from '@tributary/stack';
+import { stackDown, stackUp, type StackEndpoints } from '@tributary/stack';
 import type { TestProject } from 'vitest/node';
+import { givenBackbone, testStack } from './backbone.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     backbone: StackEndpoints;
   }
 }
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * The integration tests' own backbone, on ports apart from the defaults so a developer's running
- * stack and a test run never meet. TRIBUTARY_TEST_KAFKA_BROKERS, TRIBUTARY_TEST_REGISTRY_URL and
- * TRIBUTARY_TEST_MONGODB_URI point the tests at an existing one instead.
- */
-const testStack: StackCallOptions = {
-  stackDir: process.env['TRIBUTARY_TEST_STACK_DIR'] ?? join(root, '.tributary', 'test-stack'),
-  ports: { kafka: 29092, kafkaController: 29093, registry: 28081, store: 28017 },
-  onProgress: (line) => console.log(`[backbone] ${line}`),
-};
-
-const givenBackbone = (): StackEndpoints | undefined => {
-  const brokers = process.env['TRIBUTARY_TEST_KAFKA_BROKERS'];
-  const registryUrl = process.env['TRIBUTARY_TEST_REGISTRY_URL'];
-  const mongoUri = process.env['TRIBUTARY_TEST_MONGODB_URI'];
-  if (!brokers || !registryUrl || !mongoUri) return undefined;
-  return { kafkaBrokers: brokers.split(',').map((b) => b.trim()), registryUrl, mongoUri };
-};
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = givenBackbone();

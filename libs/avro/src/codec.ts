@@ -28,8 +28,28 @@ export interface FieldError {
 /** Subject naming is topic + record name: a topic carries several record types. */
 export const subjectFor = (topic: string, entry: Pick<SchemaEntry, 'fullName'>): string => `${topic}-${entry.fullName}`;
 
-export const createSchemaRegistry = (url: string): SchemaRegistry =>
-  new SchemaRegistry({ host: url }, { [SchemaType.AVRO]: { logicalTypes } });
+export interface SchemaRegistryOptions {
+  /** Called once per HTTP request to the registry: metrics, and proof that look-ups are cached. */
+  onRequest?: () => void;
+}
+
+export const createSchemaRegistry = (url: string, { onRequest }: SchemaRegistryOptions = {}): SchemaRegistry =>
+  new SchemaRegistry(
+    {
+      host: url,
+      middlewares: onRequest
+        ? [
+            () => ({
+              prepareRequest: (next) => {
+                onRequest();
+                return next();
+              },
+            }),
+          ]
+        : [],
+    },
+    { [SchemaType.AVRO]: { logicalTypes } },
+  );
 
 /** The paths of fields a value gets wrong for a type, as `items[0].quantity`. */
 export const validate = (type: avsc.Type, value: unknown): FieldError[] => {
@@ -48,6 +68,23 @@ const describe = (type: avsc.Type): string => {
   if (typeof schema === 'string') return schema;
   const { logicalType, type: kind } = schema as { logicalType?: string; type?: unknown };
   return logicalType ?? (typeof kind === 'string' ? kind : JSON.stringify(schema));
+};
+
+/**
+ * avsc checks every value while it writes, so the happy path pays for one pass only; the slower
+ * field-by-field validation runs just to explain a failure.
+ */
+const encodeBody = (entry: SchemaEntry, payload: unknown): Buffer => {
+  try {
+    return entry.type.toBuffer(payload);
+  } catch (cause) {
+    const fieldErrors = validate(entry.type, payload);
+    const reason = fieldErrors.length > 0 ? fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : (cause as Error).message;
+    throw new TributaryError('VALIDATION_FAILED', `${entry.eventType} v${entry.version} is invalid: ${reason}`, {
+      cause,
+      details: { fields: fieldErrors },
+    });
+  }
 };
 
 export const createAvroCodec = ({ registry, catalog }: { registry: SchemaRegistry; catalog: SchemaCatalog }): AvroCodec => {
@@ -97,14 +134,9 @@ export const createAvroCodec = ({ registry, catalog }: { registry: SchemaRegistr
     catalog,
     async encode(topic, eventType, payload, options = {}) {
       const entry = catalog.get(eventType, options.version);
-      const fieldErrors = validate(entry.type, payload);
-      if (fieldErrors.length > 0) {
-        throw new TributaryError('VALIDATION_FAILED', `${eventType} v${entry.version} is invalid: ${fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, {
-          details: { fields: fieldErrors },
-        });
-      }
+      const body = encodeBody(entry, payload);
       const schemaId = await schemaIdFor(subjectFor(topic, entry), entry);
-      return toWireFormat(schemaId, entry.type.toBuffer(payload));
+      return toWireFormat(schemaId, body);
     },
     async decode<T>(value: Buffer | null | undefined): Promise<DecodedEvent<T>> {
       const { schemaId, body } = fromWireFormat(value);
