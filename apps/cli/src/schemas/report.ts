@@ -12,7 +12,7 @@ export const formatGate = (result: GateResult): string[] => {
   const lines: string[] = [];
   for (const subject of result.subjects) {
     const status = subject.problems.length === 0 ? 'ok  ' : 'FAIL';
-    lines.push(`${status}  ${subject.subject.padEnd(width)}  ${subject.level}  ${versionRange(subject.versions)} (${plural(subject.pairs.length, 'check')})`);
+    lines.push(`${status}  ${subject.subject.padEnd(width)}  ${subject.level.padEnd(19)}  ${versionRange(subject.versions)} (${plural(subject.pairs.length, 'check')})`);
     for (const problem of subject.problems) lines.push(`      ${problem.message}`);
   }
   for (const consumer of result.consumers) {
@@ -35,7 +35,8 @@ export const formatRegistryCheck = (registryUrl: string, checks: readonly Regist
     const states = check.versions.map((v) => `v${v.version} ${v.state === 'registered' ? `registered (version ${v.registryVersion})` : v.state}`).join(', ');
     lines.push(`${failed ? 'FAIL' : 'ok  '}  ${check.subject.padEnd(width)}  ${states}`);
     for (const version of check.versions) if (version.message) lines.push(`      ${version.message}`);
-    if (check.registryLevel !== check.level) {
+    // A subject the registry has no version of yet gets its level with its first registration.
+    if (check.registryLevel !== check.level && check.versions.some((v) => v.state === 'registered')) {
       lines.push(`      note: the registry applies ${check.registryLevel ?? 'no level'} to this subject, compatibility.json says ${check.level}; \`tributary schemas register\` sets it`);
     }
   }
