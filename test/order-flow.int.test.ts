@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAvroCodec, createSchemaRegistry, fromWireFormat, loadSchemaCatalog } from '@tributary/avro';
+import { createAvroCodec, createSchemaRegistry, fromWireFormat, loadSchemaCatalog, toWireFormat } from '@tributary/avro';
 import { startOrderProjector, type OrderProjector } from '@tributary/order-projector';
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
 import { startOrdersApi, type OrdersApi } from '@tributary/orders-api';
@@ -138,15 +138,33 @@ describe('the order flow on the real backbone', () => {
     await mongo.close();
   });
 
-  it('skips a record that is not Avro and keeps projecting', async () => {
+  it('skips and counts records that are not Avro, name an unknown schema or do not decode, and keeps projecting', async () => {
+    const registered = fromWireFormat((await codecForTests().encode(names.ordersTopic, 'OrderPlaced', { orderId: 'x', customerId: 'c', currency: 'EUR', items: [], placedAt: new Date() }))).schemaId;
     const producer = testKafka().producer();
     await producer.connect();
-    await producer.send({ topic: names.ordersTopic, messages: [{ key: 'poison', value: '{"not":"avro"}' }] });
+    await producer.send({
+      topic: names.ordersTopic,
+      messages: [
+        { key: 'poison-json', value: '{"not":"avro"}' },
+        { key: 'poison-unknown-id', value: toWireFormat(2_147_000_000, Buffer.from([2, 4])) },
+        { key: 'poison-body', value: toWireFormat(registered, Buffer.from([0xff, 0xff, 0xff])) },
+      ],
+    });
     await producer.disconnect();
     const { orderId } = (await (await placeOrder(validOrder)).json()) as { orderId: string };
     expect(await eventually(() => readOrder(orderId))).toMatchObject({ orderId });
+
+    const address = projector.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return ['WIRE_FORMAT_INVALID', 'UNKNOWN_SCHEMA_ID', 'DECODE_FAILED'].every((code) => text.includes(`code="${code}"`)) ? text : undefined;
+    });
+    expect(metrics).toMatch(/consumer_records_skipped_total\{[^}]*code="UNKNOWN_SCHEMA_ID"[^}]*\} 1/);
   });
 });
+
+const codecForTests = () => createAvroCodec({ registry: createSchemaRegistry(inject('backbone').registryUrl), catalog: loadSchemaCatalog() });
 
 // The codec round trip against the real registry, without the services in between.
 describe('the Avro codec on the real registry', () => {

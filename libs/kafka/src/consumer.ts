@@ -19,7 +19,7 @@ export interface SkippedRecord {
   readonly partition: number;
   readonly offset: string;
   readonly code: string;
-  readonly message: string;
+  readonly reason: string;
 }
 
 export interface ConsumerRunnerOptions<T> {
@@ -65,7 +65,7 @@ const decodeRecord = async <T>(codec: AvroCodec, topic: string, partition: numbe
     const failure = toTributaryError(error);
     // An unreachable registry says nothing about the record: retry the batch instead of skipping.
     if (failure.retryable) throw failure;
-    return { ok: false, skipped: { topic, partition, offset: message.offset, code: failure.code, message: failure.message } };
+    return { ok: false, skipped: { topic, partition, offset: message.offset, code: failure.code, reason: failure.message } };
   }
 };
 
