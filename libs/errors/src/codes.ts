@@ -23,6 +23,7 @@ export const errorCodes = {
   KAFKA_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   STORE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   TIMEOUT: { retryable: true, httpStatus: 503 },
+  EVENT_NOT_APPLICABLE: { retryable: false, httpStatus: 500 },
   INTERNAL: { retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { retryable: boolean; httpStatus: number }>;
 

@@ -5,3 +5,4 @@ export {
   toTributaryError,
   type TributaryErrorOptions,
 } from './tributary-error.ts';
+export { classify, type Disposition } from './classify.ts';
