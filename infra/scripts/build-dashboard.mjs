@@ -1,0 +1,149 @@
+// Writes infra/compose/grafana/dashboards/tributary.json, the Grafana dashboard of the compose
+// stack, from the panel list below. Edit here and run `node infra/scripts/build-dashboard.mjs`;
+// `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date.
+//
+// Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total (orders-api),
+// projector_events_* and consumer_records_skipped_total (order-projector), process/nodejs defaults
+// (prom-client), kafka_consumergroup_lag from the kafka-exporter container (the services do not
+// export consumer lag themselves).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const target = fileURLToPath(new URL('../compose/grafana/dashboards/tributary.json', import.meta.url));
+const ds = { type: 'prometheus', uid: 'prometheus' };
+const sel = 'service=~"$service"';
+const probes = 'route!~"/healthz|/readyz|/metrics"';
+
+let nextId = 1;
+let y = 0;
+const panels = [];
+const row = (title) => {
+  panels.push({ type: 'row', id: nextId++, title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+  y += 1;
+};
+/** A row of panels of equal width. */
+const line = (height, ...items) => {
+  const width = Math.floor(24 / items.length);
+  items.forEach((item, index) => panels.push({ ...item, id: nextId++, gridPos: { h: height, w: width, x: index * width, y } }));
+  y += height;
+};
+const targets = (queries) => queries.map(([expr, legendFormat], index) => ({ datasource: ds, refId: String.fromCharCode(65 + index), expr, legendFormat }));
+const timeseries = (title, unit, queries, description) => ({
+  type: 'timeseries',
+  title,
+  description,
+  datasource: ds,
+  fieldConfig: { defaults: { unit, min: 0, custom: { lineWidth: 1, fillOpacity: 10, showPoints: 'never' } }, overrides: [] },
+  options: { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
+  targets: targets(queries),
+});
+const stat = (title, unit, expr, description) => ({
+  type: 'stat',
+  title,
+  description,
+  datasource: ds,
+  fieldConfig: { defaults: { unit, thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] } }, overrides: [] },
+  options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', textMode: 'auto' },
+  targets: targets([[expr, '']]),
+});
+const quantile = (q) => [
+  `histogram_quantile(${q}, sum by (service, le) (rate(http_request_duration_seconds_bucket{${sel}, ${probes}}[$__rate_interval])))`,
+  `{{service}} p${Math.round(q * 100)}`,
+];
+
+row('Overview');
+line(
+  4,
+  stat('Services up', 'none', 'sum(up{job="tributary"})', 'Scrape targets of the tributary job answering /metrics'),
+  stat('Orders accepted / s', 'reqps', 'sum(rate(orders_accepted_total[$__rate_interval]))'),
+  stat('Events applied / s', 'ops', 'sum(rate(projector_events_applied_total[$__rate_interval]))'),
+  stat('Consumer lag (records)', 'none', 'sum(kafka_consumergroup_lag)', 'All groups, all topics (kafka-exporter)'),
+  stat('HTTP 5xx / s', 'reqps', `sum(rate(http_requests_total{status=~"5.."}[$__rate_interval]))`),
+  stat('Skipped records (1h)', 'none', 'sum(increase(consumer_records_skipped_total[1h]))'),
+);
+
+row('Throughput and lag');
+line(
+  8,
+  timeseries('Throughput', 'ops', [
+    [`sum by (service) (rate(orders_accepted_total{${sel}}[$__rate_interval]))`, '{{service}} orders accepted'],
+    [`sum by (service, projection) (rate(projector_events_applied_total{${sel}}[$__rate_interval]))`, '{{service}} applied to {{projection}}'],
+    [`sum by (service, projection) (rate(projector_events_duplicate_total{${sel}}[$__rate_interval]))`, '{{service}} duplicates in {{projection}}'],
+  ], 'Events produced and applied per second'),
+  timeseries('Consumer lag per group', 'none', [
+    ['sum by (consumergroup, topic) (kafka_consumergroup_lag)', '{{consumergroup}} on {{topic}}'],
+  ], 'Records behind the log end, from the kafka-exporter container'),
+  timeseries('Skipped records by code', 'none', [
+    [`sum by (service, topic, code) (increase(consumer_records_skipped_total{${sel}}[$__rate_interval]))`, '{{service}} {{topic}} {{code}}'],
+  ], 'Records a consumer could not decode and skipped (logged with topic, partition and offset)'),
+);
+
+row('HTTP');
+line(
+  8,
+  timeseries('Request rate by route', 'reqps', [
+    [`sum by (service, method, route) (rate(http_requests_total{${sel}, ${probes}}[$__rate_interval]))`, '{{service}} {{method}} {{route}}'],
+  ], 'Probes (/healthz, /readyz, /metrics) left out'),
+  timeseries('Latency percentiles', 's', [quantile(0.5), quantile(0.95), quantile(0.99)], 'From http_request_duration_seconds, probes left out'),
+  timeseries('Errors by status', 'reqps', [
+    [`sum by (service, status) (rate(http_requests_total{${sel}, status=~"[45].."}[$__rate_interval]))`, '{{service}} {{status}}'],
+  ], 'HTTP answers with status 4xx and 5xx; the JSON error code is in the logs'),
+);
+
+row('Runtime');
+line(
+  8,
+  timeseries('CPU', 'percentunit', [[`sum by (service) (rate(process_cpu_seconds_total{${sel}}[$__rate_interval]))`, '{{service}}']]),
+  timeseries('Resident memory', 'bytes', [[`sum by (service) (process_resident_memory_bytes{${sel}})`, '{{service}}']]),
+  timeseries('Event loop lag p99', 's', [[`max by (service) (nodejs_eventloop_lag_p99_seconds{${sel}})`, '{{service}}']]),
+);
+
+const dashboard = {
+  uid: 'tributary-overview',
+  title: 'Tributary',
+  description: 'Per service: throughput, consumer lag, skipped records, HTTP rate, latency and errors, runtime',
+  tags: ['tributary'],
+  timezone: 'browser',
+  editable: false,
+  refresh: '10s',
+  schemaVersion: 41,
+  version: 1,
+  time: { from: 'now-30m', to: 'now' },
+  annotations: { list: [] },
+  templating: {
+    list: [
+      {
+        name: 'service',
+        label: 'Service',
+        type: 'query',
+        datasource: ds,
+        query: { query: 'label_values(process_start_time_seconds, service)', refId: 'service' },
+        definition: 'label_values(process_start_time_seconds, service)',
+        refresh: 2,
+        includeAll: true,
+        multi: true,
+        allValue: '.*',
+        current: { selected: true, text: ['All'], value: ['$__all'] },
+        sort: 1,
+      },
+    ],
+  },
+  panels,
+};
+
+const text = `${JSON.stringify(dashboard, null, 2)}\n`;
+if (process.argv.includes('--check')) {
+  let current = '';
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    // missing counts as out of date
+  }
+  if (current !== text) {
+    console.error(`${target} is out of date: run node infra/scripts/build-dashboard.mjs`);
+    process.exit(1);
+  }
+} else {
+  writeFileSync(target, text);
+  console.log(`wrote ${target} (${panels.length} panels)`);
+}
