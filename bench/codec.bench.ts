@@ -1,4 +1,4 @@
-import { createAvroCodec, createSchemaRegistry, loadSchemaCatalog } from '@tributary/avro';
+import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { compare, formatComparison } from './harness.ts';
 
 export interface BenchOptions {
@@ -33,9 +33,9 @@ export const codecBench = async ({ registryUrl, full }: BenchOptions): Promise<s
 
   let encoderCalls = 0;
   let decoderCalls = 0;
-  const encoder = createAvroCodec({ registry: createSchemaRegistry(registryUrl, { onRequest: () => (encoderCalls += 1) }), catalog });
+  const encoder = createAvroCodec({ registryUrl, onRegistryRequest: () => (encoderCalls += 1), catalog });
   // A separate decoder, as a consumer in another process would be: it must look the schema up once.
-  const decoder = createAvroCodec({ registry: createSchemaRegistry(registryUrl, { onRequest: () => (decoderCalls += 1) }), catalog });
+  const decoder = createAvroCodec({ registryUrl, onRegistryRequest: () => (decoderCalls += 1), catalog });
 
   const orders = Array.from({ length: 256 }, (_, index) => sampleOrder(index));
   const avroValues = await Promise.all(orders.map((order) => encoder.encode(topic, 'OrderPlaced', order)));

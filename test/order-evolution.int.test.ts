@@ -1,4 +1,4 @@
-import { createAvroCodec, createSchemaRegistry, fromWireFormat, loadSchemaCatalog } from '@tributary/avro';
+import { createAvroCodec, fromWireFormat, loadSchemaCatalog } from '@tributary/avro';
 import { createEventProducer, ensureTopics, eventTopic } from '@tributary/kafka';
 import { startOrderProjector, type OrderProjector } from '@tributary/order-projector';
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('OrderPlaced v1 and v2 on one topic', () => {
   it('projects both into the v2 reader shape through Avro schema resolution', async () => {
-    const codec = createAvroCodec({ registry: createSchemaRegistry(inject('backbone').registryUrl), catalog: loadSchemaCatalog() });
+    const codec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
     const producer = createEventProducer({ kafka: testKafka(), codec, producerName: 'evolution-test' });
     await producer.connect();
     // An older producer still on v1 and a newer one on v2 write to the same topic.
@@ -46,7 +46,7 @@ describe('OrderPlaced v1 and v2 on one topic', () => {
     expect(fromV2).toMatchObject({ orderId: 'order-v2', channel: 'MOBILE', promoCode: 'SPRING-10', total: '10.5' });
 
     // The two records really carry two different writer schemas.
-    const consumerCodec = createAvroCodec({ registry: createSchemaRegistry(inject('backbone').registryUrl), catalog: loadSchemaCatalog() });
+    const consumerCodec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
     const records = await readAll(names.ordersTopic, 2);
     const schemaIds = new Set(records.map((value) => fromWireFormat(value).schemaId));
     expect(schemaIds.size).toBe(2);

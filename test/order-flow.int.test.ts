@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAvroCodec, createSchemaRegistry, fromWireFormat, loadSchemaCatalog, toWireFormat } from '@tributary/avro';
+import { createAvroCodec, fromWireFormat, loadSchemaCatalog, toWireFormat } from '@tributary/avro';
 import { startOrderProjector, type OrderProjector } from '@tributary/order-projector';
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
 import { startOrdersApi, type OrdersApi } from '@tributary/orders-api';
@@ -164,12 +164,12 @@ describe('the order flow on the real backbone', () => {
   });
 });
 
-const codecForTests = () => createAvroCodec({ registry: createSchemaRegistry(inject('backbone').registryUrl), catalog: loadSchemaCatalog() });
+const codecForTests = () => createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
 
 // The codec round trip against the real registry, without the services in between.
 describe('the Avro codec on the real registry', () => {
   it('registers once per subject and decodes what it encoded', async () => {
-    const codec = createAvroCodec({ registry: createSchemaRegistry(inject('backbone').registryUrl), catalog: loadSchemaCatalog() });
+    const codec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
     const event = { orderId: 'o-1', customerId: 'c-1', currency: 'EUR', items: [{ sku: 'A', quantity: 1, unitPrice: '1.5' }], placedAt: new Date('2026-01-01T00:00:00Z') };
     const [first, second] = await Promise.all([codec.encode(names.ordersTopic, 'OrderPlaced', event), codec.encode(names.ordersTopic, 'OrderPlaced', event)]);
     expect(first.subarray(0, 5)).toEqual(second?.subarray(0, 5));

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '@tributary/cli';
 import { commands } from '@tributary/cli/commands';
+import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { checkAgainstRegistry, registerSchemas, topicsWithPrefix } from '@tributary/contracts';
+import { createEventProducer, ensureTopics, eventTopic } from '@tributary/kafka';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { uniqueName } from './support.ts';
+import { testKafka, uniqueName } from './support.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const root = { name: 'tributary', summary: 'test', subcommands: commands };
@@ -62,5 +64,21 @@ describe('schemas register against the real registry', () => {
     expect(out).toContain('OrderPlaced v3 removes field `currency` which has no default: consumers on v2 cannot read v3');
     expect(out).toContain(`the registry (level FULL_TRANSITIVE) refuses OrderPlaced v3 as the next version of ${placedSubject}`);
     expect(code).toBe(1);
+  });
+
+  it('never produces the planted version: a producer holding it is refused before anything is sent', async () => {
+    const topic = `${prefix}orders`;
+    await ensureTopics(testKafka(), [eventTopic(topic, 1, 1)]);
+    const codec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog(planted) });
+    const producer = createEventProducer({ kafka: testKafka(), codec, producerName: 'contracts-test' });
+    await producer.connect();
+    const admin = testKafka().admin();
+    await admin.connect();
+    const before = await admin.fetchTopicOffsets(topic);
+    const v3 = { orderId: 'o-3', customerId: 'c-1', items: [], placedAt: new Date(), channel: 'WEB', promoCode: null };
+    await expect(producer.publish(topic, [{ key: 'o-3', eventType: 'OrderPlaced', version: 3, payload: v3 }])).rejects.toMatchObject({ code: 'SCHEMA_INCOMPATIBLE' });
+    expect(await admin.fetchTopicOffsets(topic)).toEqual(before);
+    await admin.disconnect();
+    await producer.disconnect();
   });
 });

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createAvroCodec, createSchemaRegistry, loadSchemaCatalog } from '@tributary/avro';
+import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen } from '@tributary/http';
 import { createConsumerRunner, createKafkaClient, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
@@ -42,7 +42,7 @@ export const startOrderProjector = async (
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase });
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
-  const codec = createAvroCodec({ registry: createSchemaRegistry(settings.schemaRegistryUrl), catalog: loadSchemaCatalog() });
+  const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   try {
     await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createAvroCodec, createSchemaRegistry, loadSchemaCatalog } from '@tributary/avro';
+import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen, parseInput } from '@tributary/http';
 import { createEventProducer, createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
@@ -20,7 +20,7 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
   const metrics = createMetricsRegistry(serviceName);
   const accepted = counter(metrics, 'orders_accepted_total', 'Orders accepted and published as OrderPlaced');
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
-  const codec = createAvroCodec({ registry: createSchemaRegistry(settings.schemaRegistryUrl), catalog: loadSchemaCatalog() });
+  const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createEventProducer({ kafka, codec, producerName: serviceName });
 
   await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);

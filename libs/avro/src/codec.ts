@@ -3,6 +3,7 @@ import { TributaryError, isTributaryError } from '@tributary/errors';
 import type avsc from 'avsc';
 import type { SchemaCatalog, SchemaEntry } from './catalog.ts';
 import { logicalTypes } from './logical-types.ts';
+import { lookupSchema, registerVersion } from './registry-http.ts';
 import { fromWireFormat, toWireFormat } from './wire-format.ts';
 
 export interface DecodedEvent<T = Record<string, unknown>> {
@@ -87,7 +88,16 @@ const encodeBody = (entry: SchemaEntry, payload: unknown): Buffer => {
   }
 };
 
-export const createAvroCodec = ({ registry, catalog }: { registry: SchemaRegistry; catalog: SchemaCatalog }): AvroCodec => {
+export interface AvroCodecOptions {
+  /** Confluent-compatible registry base URL (…/apis/ccompat/v7 for Apicurio). */
+  registryUrl: string;
+  catalog: SchemaCatalog;
+  /** Called once per HTTP request to the registry: metrics, and proof that look-ups are cached. */
+  onRegistryRequest?: () => void;
+}
+
+export const createAvroCodec = ({ registryUrl, catalog, onRegistryRequest }: AvroCodecOptions): AvroCodec => {
+  const registry = createSchemaRegistry(registryUrl, { onRequest: onRegistryRequest });
   // Promises, not ids: concurrent first sends of one subject share a single registration call.
   const registered = new Map<string, Promise<number>>();
   const resolvers = new Map<number, Promise<{ reader: SchemaEntry; resolver: avsc.Resolver }>>();
@@ -96,9 +106,14 @@ export const createAvroCodec = ({ registry, catalog }: { registry: SchemaRegistr
     const cacheKey = `${subject}@${entry.version}`;
     let id = registered.get(cacheKey);
     if (!id) {
-      id = registry
-        .register({ type: SchemaType.AVRO, schema: entry.text }, { subject })
-        .then(({ id: schemaId }) => schemaId)
+      // Look up first: a subject whose level `schemas register` set is only read, never re-registered.
+      onRegistryRequest?.();
+      id = lookupSchema(registryUrl, subject, entry.text)
+        .then((found) => {
+          if (found) return found.id;
+          onRegistryRequest?.();
+          return registerVersion(registryUrl, subject, entry.text);
+        })
         .catch((cause: unknown) => {
           registered.delete(cacheKey);
           throw registryError(cause, `register ${entry.eventType} v${entry.version} under ${subject}`);

@@ -1,12 +1,13 @@
 import { TributaryError } from '@tributary/errors';
-import type { CompatibilityLevel } from './levels.ts';
 
 /**
- * The few Confluent Schema Registry calls the CSR client does not make for us, as plain fetch.
+ * The Confluent Schema Registry calls the CSR client does not make the way we need, as plain fetch
+ * (its register() insists on one compatibility level for every subject).
  * Confluent's API and Apicurio's ccompat (/apis/ccompat/v7) answer them alike:
  *   GET  /config/{subject}                  -> { compatibilityLevel } (404: no subject)
  *   PUT  /config/{subject} { compatibility } -> sets the subject's level
  *   POST /subjects/{subject} { schema }      -> { id, version } when registered (404 otherwise)
+ *   POST /subjects/{subject}/versions { schema } -> { id }, registering it (409 when the level refuses it)
  *   POST /compatibility/subjects/{subject}/versions/latest { schema } -> { is_compatible }
  */
 
@@ -69,7 +70,7 @@ export const getSubjectLevel = async (registryUrl: string, subject: string): Pro
   return status === 404 || typeof level !== 'string' ? undefined : level;
 };
 
-export const setSubjectLevel = async (registryUrl: string, subject: string, level: CompatibilityLevel): Promise<void> => {
+export const setSubjectLevel = async (registryUrl: string, subject: string, level: string): Promise<void> => {
   await registryRequest(registryUrl, 'PUT', `/config/${subjectPath(subject)}`, { compatibility: level });
 };
 
@@ -88,4 +89,13 @@ export const testCompatibility = async (registryUrl: string, subject: string, sc
   if (status === 404) return { compatible: true, messages: [] };
   const messages = Array.isArray(body['messages']) ? body['messages'].map(String) : [];
   return { compatible: body['is_compatible'] === true, messages };
+};
+
+/** Registers the schema under the subject (a no-op answer with the same id when it is there already). */
+export const registerVersion = async (registryUrl: string, subject: string, schema: string): Promise<number> => {
+  const { status, body } = await registryRequest(registryUrl, 'POST', `/subjects/${subjectPath(subject)}/versions`, { schema });
+  if (status === 404 || typeof body['id'] !== 'number') {
+    throw new TributaryError('REGISTRY_UNAVAILABLE', `The schema registry at ${registryUrl} did not register ${subject}: ${JSON.stringify(body)}`);
+  }
+  return body['id'];
 };

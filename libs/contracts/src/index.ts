@@ -24,7 +24,7 @@ export { compatibilityLevels, isCompatibilityLevel, pairsFor, type Compatibility
 export { describeProblem, type PairContext } from './messages.ts';
 export { registerSchemas, type LevelOutcome, type RegisterResult, type RegisterSchemasOptions, type VersionOutcome } from './register.ts';
 export { checkAgainstRegistry, type RegistryCheckOptions, type RegistrySubjectCheck, type RegistryVersionCheck } from './registry-check.ts';
-export { registryReachable } from './registry-http.ts';
+export { registryReachable } from '@tributary/avro';
 export { readProblems, resolutionProblems, type ResolutionProblem } from './resolution.ts';
 export { describeType, toSchemaNode, type SchemaNode } from './schema-model.ts';
 export { topicPrefixVariable, topicsWithPrefix } from './topics.ts';

@@ -4,7 +4,7 @@ import { TributaryError } from '@tributary/errors';
 import { levelFor, loadCompatibilityConfig } from './contract-files.ts';
 import type { TopicFor } from './gate.ts';
 import type { CompatibilityLevel } from './levels.ts';
-import { getSubjectLevel, lookupSchema, setSubjectLevel } from './registry-http.ts';
+import { getSubjectLevel, lookupSchema, setSubjectLevel } from '@tributary/avro';
 
 export interface LevelOutcome {
   readonly subject: string;

@@ -2,7 +2,7 @@ import { defaultSchemasDir, loadSchemaCatalog, subjectFor, type SchemaEntry } fr
 import { levelFor, loadCompatibilityConfig } from './contract-files.ts';
 import type { TopicFor } from './gate.ts';
 import type { CompatibilityLevel } from './levels.ts';
-import { getSubjectLevel, lookupSchema, testCompatibility } from './registry-http.ts';
+import { getSubjectLevel, lookupSchema, testCompatibility } from '@tributary/avro';
 
 export interface RegistryVersionCheck {
   readonly eventType: string;

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { toTributaryError } from '@tributary/errors';
 import { readHeaders } from '@tributary/kafka';
 import type { LeafCommand } from '../command.ts';
 import { connectFromEnvironment, environmentHelp } from '../events/backbone.ts';
 import { parseLimit, parseTailStart } from '../events/tail-start.ts';
+import { throwawayGroupId } from '../events/throwaway-group.ts';
 import { usageError } from '../usage-error.ts';
 
 export const tailCommand: LeafCommand = {
@@ -24,7 +24,7 @@ export const tailCommand: LeafCommand = {
     const limit = parseLimit(typeof values['limit'] === 'string' ? values['limit'] : undefined);
 
     const { kafka, codec } = connectFromEnvironment(io.env, 'tributary-cli');
-    const groupId = `tributary-tail-${randomUUID()}`;
+    const groupId = throwawayGroupId();
     const admin = kafka.admin();
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await admin.connect();

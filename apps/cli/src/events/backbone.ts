@@ -1,4 +1,4 @@
-import { createAvroCodec, createSchemaRegistry, loadSchemaCatalog, type AvroCodec } from '@tributary/avro';
+import { createAvroCodec, loadSchemaCatalog, type AvroCodec } from '@tributary/avro';
 import { backboneSettings, loadSettings } from '@tributary/config';
 import { createKafkaClient } from '@tributary/kafka';
 import { createLogger } from '@tributary/logger';
@@ -11,7 +11,7 @@ export const connectFromEnvironment = (env: NodeJS.ProcessEnv, clientId: string)
   const logger = createLogger({ service: clientId, level: 'error', stream: process.stderr });
   return {
     kafka: createKafkaClient({ brokers: kafkaBrokers, clientId, logger }),
-    codec: createAvroCodec({ registry: createSchemaRegistry(schemaRegistryUrl), catalog: loadSchemaCatalog() }),
+    codec: createAvroCodec({ registryUrl: schemaRegistryUrl, catalog: loadSchemaCatalog() }),
   };
 };
 
