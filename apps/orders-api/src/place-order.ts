@@ -1,4 +1,5 @@
 import { formatDecimal, parseDecimal } from '@tributary/avro';
+import type { OrderPlaced } from '@tributary/contracts';
 import { z } from 'zod';
 
 /** Money carries up to 4 decimal places and 18 digits, as the OrderPlaced contract's decimal. */
@@ -61,7 +62,7 @@ export const placeOrderCommand = z.strictObject(
 export type PlaceOrderCommand = z.output<typeof placeOrderCommand>;
 
 /** The OrderPlaced payload for an accepted command: pure, the id and clock come from outside. */
-export const orderPlaced = (command: PlaceOrderCommand, orderId: string, now: Date) => ({
+export const orderPlaced = (command: PlaceOrderCommand, orderId: string, now: Date): OrderPlaced => ({
   orderId,
   customerId: command.customerId,
   currency: command.currency,

@@ -13,11 +13,17 @@ export const createMetricsRegistry = (service: string): Registry => {
   return registry;
 };
 
-export const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) =>
-  new Counter<L>({ name, help, labelNames, registers: [registry] });
+/**
+ * Metrics are created once per registry and name: two consumers of one service share the series
+ * and tell themselves apart by labels, instead of failing on a duplicate registration.
+ */
+const existing = <M>(registry: Registry, name: string): M | undefined => registry.getSingleMetric(name) as M | undefined;
 
-export const gauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []) =>
-  new Gauge<L>({ name, help, labelNames, registers: [registry] });
+export const counter = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
+  existing<Counter<L>>(registry, name) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+
+export const gauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
+  existing<Gauge<L>>(registry, name) ?? new Gauge<L>({ name, help, labelNames, registers: [registry] });
 
 export const histogram = <L extends string>(
   registry: Registry,
@@ -25,4 +31,4 @@ export const histogram = <L extends string>(
   help: string,
   labelNames: readonly L[] = [],
   buckets: number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-) => new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+): Histogram<L> => existing<Histogram<L>>(registry, name) ?? new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
