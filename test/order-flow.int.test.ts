@@ -6,8 +6,8 @@ import { startOrdersApi, type OrdersApi } from '@tributary/orders-api';
 import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
 import { startQueryApi, type QueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
-import { readHeaders } from '@tributary/kafka';
-import type { Admin } from 'kafkajs';
+import { readHeaders, readProvenance } from '@tributary/kafka';
+import type { Admin, KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, serviceEnvironment, testKafka, testLogger, uniqueName } from './support.ts';
@@ -138,7 +138,7 @@ describe('the order flow on the real backbone', () => {
     await mongo.close();
   });
 
-  it('skips and counts records that are not Avro, name an unknown schema or do not decode, and keeps projecting', async () => {
+  it('parks records that are not Avro, name an unknown schema or do not decode in <topic>.dlq, and keeps projecting', async () => {
     const registered = fromWireFormat((await codecForTests().encode(names.ordersTopic, 'OrderPlaced', { orderId: 'x', customerId: 'c', currency: 'EUR', items: [], placedAt: new Date() }))).schemaId;
     const producer = testKafka().producer();
     await producer.connect();
@@ -154,15 +154,37 @@ describe('the order flow on the real backbone', () => {
     const { orderId } = (await (await placeOrder(validOrder)).json()) as { orderId: string };
     expect(await eventually(() => readOrder(orderId))).toMatchObject({ orderId });
 
+    const parked = await readTopic(`${names.ordersTopic}.dlq`, 3);
+    const provenance = parked.map((record) => readProvenance(record.headers));
+    expect(provenance.map((p) => p?.errorCode).sort()).toEqual(['DECODE_FAILED', 'UNKNOWN_SCHEMA_ID', 'WIRE_FORMAT_INVALID']);
+    for (const p of provenance) expect(p).toMatchObject({ originalTopic: names.ordersTopic, consumerGroup: names.groupId, attempts: 1 });
+    expect(parked.map((record) => record.key?.toString()).sort()).toEqual(['poison-body', 'poison-json', 'poison-unknown-id']);
+
     const address = projector.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const metrics = await eventually(async () => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      return ['WIRE_FORMAT_INVALID', 'UNKNOWN_SCHEMA_ID', 'DECODE_FAILED'].every((code) => text.includes(`code="${code}"`)) ? text : undefined;
-    });
-    expect(metrics).toMatch(/consumer_records_skipped_total\{[^}]*code="UNKNOWN_SCHEMA_ID"[^}]*\} 1/);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/consumer_dead_lettered_total\{[^}]*code="UNKNOWN_SCHEMA_ID"[^}]*\} 1/);
   });
 });
+
+/** The first `count` records of a topic, read with a throwaway group. */
+const readTopic = async (topic: string, count: number): Promise<KafkaMessage[]> => {
+  const consumer = testKafka().consumer({ groupId: uniqueName('read') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const records: KafkaMessage[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: ({ message }) => {
+        records.push(message);
+        if (records.length >= count) resolve();
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return records;
+};
 
 const codecForTests = () => createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
 

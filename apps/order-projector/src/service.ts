@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen } from '@tributary/http';
-import { createConsumerRunner, createKafkaClient, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
+import { createConsumerRunner, createKafkaClient, deadLetterTopic, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { counter, createMetricsRegistry } from '@tributary/metrics';
 import { orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
@@ -37,14 +37,17 @@ export const startOrderProjector = async (
   const metrics = createMetricsRegistry(serviceName);
   const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
   const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
-  const skipped = counter(metrics, 'consumer_records_skipped_total', 'Records skipped because they cannot be decoded', ['topic', 'code']);
 
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase });
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   try {
-    await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);
+    await ensureTopics(
+      kafka,
+      [settings.ordersTopic, deadLetterTopic(settings.ordersTopic)].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
+      logger,
+    );
   } catch (error) {
     await store.close();
     throw error;
@@ -56,7 +59,9 @@ export const startOrderProjector = async (
     logger,
     groupId: settings.groupId,
     topics: [settings.ordersTopic],
-    onSkip: (record) => skipped.inc({ topic: record.topic, code: record.code }),
+    metrics,
+    // While the store is down, partitions wait paused instead of spinning on retries.
+    probe: () => store.ping(),
     async handleBatch(events) {
       const orderEvents = events.map(toOrderEvent).filter((event) => event !== undefined);
       const stats = await orderViews.apply(orderEvents, orderViewProjection);

@@ -1,8 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AvroCodec, DecodedEvent } from '@tributary/avro';
-import { toTributaryError } from '@tributary/errors';
+import { classify, toTributaryError, type TributaryError } from '@tributary/errors';
 import type { Logger } from '@tributary/logger';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { readHeaders } from './envelope.ts';
+import type { MetricsRegistry } from '@tributary/metrics';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
+import { consumerMetrics } from './consumer-metrics.ts';
+import { deadLetterMessage, deadLetterTopic } from './dead-letter.ts';
+import { headerNames, readHeaders } from './envelope.ts';
+import { detectStalls, partitionKey, type StallState } from './stall.ts';
 
 export interface ConsumedEvent<T = Record<string, unknown>> {
   readonly topic: string;
@@ -14,14 +20,6 @@ export interface ConsumedEvent<T = Record<string, unknown>> {
   readonly event: DecodedEvent<T>;
 }
 
-export interface SkippedRecord {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-  readonly code: string;
-  readonly reason: string;
-}
-
 export interface ConsumerRunnerOptions<T> {
   kafka: Kafka;
   codec: AvroCodec;
@@ -29,52 +27,65 @@ export interface ConsumerRunnerOptions<T> {
   groupId: string;
   topics: readonly string[];
   fromBeginning?: boolean;
-  /** Applies one partition's decoded events; offsets are committed only after it resolves. */
+  /**
+   * Applies one partition's decoded events, in order. Offsets are committed only after it
+   * resolves; a thrown error is classified (retry, dead-letter, skip) by @tributary/errors.
+   */
   handleBatch(events: readonly ConsumedEvent<T>[]): Promise<void>;
-  /** Records that cannot be decoded; they are counted and logged, and the partition moves on. */
-  onSkip?(record: SkippedRecord): void;
+  metrics?: MetricsRegistry;
+  /** Partitions handled at once; records of one partition are always handled in order. */
+  partitionsConsumedConcurrently?: number;
+  /** Retries in place for transient failures before the partition is paused. */
+  retry?: BackoffPolicy;
+  /** Says when a paused partition may resume (for example: the store answers a ping). */
+  probe?: () => Promise<boolean>;
+  /** How often a paused partition asks the probe. */
+  probeIntervalMs?: number;
+  /** A partition with lag whose commits have not moved for this long is reported as stalled. */
+  stallAfterMs?: number;
+  /** How often lag and stalls are checked (0 turns the check off). */
+  stallCheckIntervalMs?: number;
 }
 
 export interface ConsumerRunner {
   start(): Promise<void>;
-  /** Stops fetching, lets the batch in hand finish and commit, then leaves the group. */
+  /** Stops fetching, lets the batches in hand finish and commit, then leaves the group. */
   stop(): Promise<void>;
   /** True while the consumer is a member of its group with partitions assigned. */
   readonly joined: boolean;
 }
 
-/** A record kept for the batch, or the reason it is skipped. */
-type Decoded<T> = { ok: true; value: ConsumedEvent<T> } | { ok: false; skipped: SkippedRecord };
+type Decoded<T> = { ok: true; value: ConsumedEvent<T> } | { ok: false; message: KafkaMessage; error: TributaryError };
 
-const decodeRecord = async <T>(codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<Decoded<T>> => {
-  try {
-    const event = await codec.decode<T>(message.value);
-    return {
-      ok: true,
-      value: {
-        topic,
-        partition,
-        offset: message.offset,
-        key: message.key?.toString() ?? null,
-        timestamp: message.timestamp,
-        headers: readHeaders(message.headers),
-        event,
-      },
-    };
-  } catch (error) {
-    const failure = toTributaryError(error);
-    // An unreachable registry says nothing about the record: retry the batch instead of skipping.
-    if (failure.retryable) throw failure;
-    return { ok: false, skipped: { topic, partition, offset: message.offset, code: failure.code, reason: failure.message } };
-  }
-};
+/** The outcome of handling some events, after retries: go on, park the records, or stop and wait. */
+type Attempt = { kind: 'done' } | { kind: 'deadLetter'; error: TributaryError; attempts: number; firstFailureAt: Date } | { kind: 'pause'; error: TributaryError } | { kind: 'stopping' };
+
+const heartbeatEveryMs = 2_000;
 
 export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): ConsumerRunner => {
   const { kafka, codec, logger, groupId, topics } = options;
+  const retry = options.retry ?? defaultBackoff;
+  const probeIntervalMs = options.probeIntervalMs ?? 1_000;
+  const stallAfterMs = options.stallAfterMs ?? 60_000;
+  const stallCheckIntervalMs = options.stallCheckIntervalMs ?? 15_000;
+  const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
+
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const admin = kafka.admin();
   let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  let running = false;
+  let assignment: { topic: string; partition: number }[] = [];
+  const pausedPartitions = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stallState: StallState = { since: new Map() };
+  const reportedStalls = new Set<string>();
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
+    assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+    metrics?.rebalances.inc({ group: groupId });
+    logger.info('joined consumer group', { groupId, assignment: payload.memberAssignment });
   });
   for (const event of [consumer.events.CRASH, consumer.events.DISCONNECT, consumer.events.STOP]) {
     consumer.on(event, () => {
@@ -85,50 +96,240 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     logger.error('consumer crashed', { groupId, error: payload.error.message, restart: payload.restart });
   });
 
+  const decode = async (topic: string, partition: number, message: KafkaMessage): Promise<Decoded<T>> => {
+    try {
+      const event = await codec.decode<T>(message.value);
+      const value = { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, timestamp: message.timestamp, headers: readHeaders(message.headers), event };
+      return { ok: true, value };
+    } catch (error) {
+      const failure = toTributaryError(error);
+      // An unreachable registry says nothing about the record: retry the batch instead of parking it.
+      if (classify(failure) === 'retry') throw failure;
+      return { ok: false, message, error: failure };
+    }
+  };
+
+  /** Runs the handler with retries in place; heartbeats keep flowing while it waits. */
+  const attempt = async (events: readonly ConsumedEvent<T>[], payload: EachBatchPayload): Promise<Attempt> => {
+    let firstFailureAt: Date | undefined;
+    for (let tries = 1; ; tries += 1) {
+      try {
+        if (events.length > 0) await options.handleBatch(events);
+        return { kind: 'done' };
+      } catch (thrown) {
+        const error = toTributaryError(thrown);
+        firstFailureAt ??= new Date();
+        metrics?.errors.inc({ group: groupId, topic: payload.batch.topic, code: error.code });
+        const disposition = classify(thrown);
+        if (disposition === 'skip') {
+          metrics?.skipped.inc({ group: groupId, topic: payload.batch.topic, code: error.code }, events.length);
+          return { kind: 'done' };
+        }
+        if (disposition === 'deadLetter') return { kind: 'deadLetter', error, attempts: tries, firstFailureAt };
+        if (tries >= retry.attempts) return { kind: 'pause', error };
+        const delay = backoffDelay(tries, retry);
+        logger.warn('transient failure, retrying', { groupId, topic: payload.batch.topic, partition: payload.batch.partition, code: error.code, reason: error.message, attempt: tries, delayMs: delay });
+        await sleep(delay);
+        if (!payload.isRunning() || payload.isStale()) return { kind: 'stopping' };
+        await payload.heartbeat();
+      }
+    }
+  };
+
+  const park = async (topic: string, partition: number, message: KafkaMessage, error: TributaryError, attempts: number, firstFailureAt: Date): Promise<void> => {
+    const headers = readHeaders(message.headers);
+    await producer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        deadLetterMessage(message, {
+          originalTopic: topic,
+          originalPartition: partition,
+          originalOffset: message.offset,
+          consumerGroup: groupId,
+          errorCode: error.code,
+          errorMessage: error.message,
+          attempts,
+          firstFailureAt: firstFailureAt.toISOString(),
+          deadLetteredAt: new Date().toISOString(),
+        }),
+      ],
+    });
+    metrics?.deadLettered.inc({ group: groupId, topic, code: error.code });
+    logger.warn('parked a record in the dead-letter topic', {
+      groupId,
+      topic,
+      partition,
+      offset: message.offset,
+      code: error.code,
+      reason: error.message,
+      eventId: headers[headerNames.eventId],
+      correlationId: headers[headerNames.correlationId],
+      deadLetterTopic: deadLetterTopic(topic),
+    });
+  };
+
+  /** Pauses a partition until the probe passes; its unhandled records are fetched again on resume. */
+  const pauseUntilHealthy = (topic: string, partition: number, fromOffset: string, error: TributaryError, payload: EachBatchPayload): void => {
+    const key = partitionKey(topic, partition);
+    const resume = payload.pause();
+    consumer.seek({ topic, partition, offset: fromOffset });
+    pausedPartitions.add(key);
+    metrics?.paused.set({ group: groupId, topic }, [...pausedPartitions].filter((k) => k.startsWith(`${topic}:`)).length);
+    logger.warn('paused partition until its dependency is back', { groupId, topic, partition, fromOffset, code: error.code, reason: error.message });
+    const check = async (): Promise<void> => {
+      if (!running) return;
+      const healthy = options.probe ? await options.probe().catch(() => false) : true;
+      if (!healthy) {
+        schedule(check, probeIntervalMs);
+        return;
+      }
+      pausedPartitions.delete(key);
+      metrics?.paused.set({ group: groupId, topic }, [...pausedPartitions].filter((k) => k.startsWith(`${topic}:`)).length);
+      logger.info('resumed partition', { groupId, topic, partition });
+      resume();
+    };
+    schedule(check, options.probe ? probeIntervalMs : retry.maxDelayMs);
+  };
+
+  const schedule = (task: () => Promise<void>, delayMs: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void task();
+    }, delayMs);
+    timers.add(timer);
+  };
+
+  const commit = async (topic: string, partition: number, offset: string, payload: EachBatchPayload): Promise<void> => {
+    payload.resolveOffset(offset);
+    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  };
+
+  const handleBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+    const started = process.hrtime.bigint();
+    // A long batch must not cost the group a rebalance: heartbeat while it runs.
+    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
+    try {
+      const decoded = await Promise.all(batch.messages.map((message) => decode(topic, partition, message)));
+      const events = decoded.flatMap((record) => (record.ok ? [record.value] : []));
+      const whole = await attempt(events, payload);
+      if (whole.kind === 'stopping') return;
+      if (whole.kind === 'pause') {
+        pauseUntilHealthy(topic, partition, batch.firstOffset() ?? batch.messages[0]?.offset ?? '0', whole.error, payload);
+        return;
+      }
+      if (whole.kind === 'done') {
+        for (const record of decoded) if (!record.ok) await park(topic, partition, record.message, record.error, 1, new Date());
+      } else {
+        // Something in the batch cannot be handled: find it by handling the records one at a time.
+        for (const record of decoded) {
+          if (!payload.isRunning() || payload.isStale()) return;
+          const offset = record.ok ? record.value.offset : record.message.offset;
+          if (!record.ok) {
+            await park(topic, partition, record.message, record.error, 1, new Date());
+          } else {
+            const single = await attempt([record.value], payload);
+            if (single.kind === 'stopping') return;
+            if (single.kind === 'pause') {
+              pauseUntilHealthy(topic, partition, offset, single.error, payload);
+              return;
+            }
+            if (single.kind === 'deadLetter') {
+              const original = batch.messages.find((m) => m.offset === offset);
+              if (original) await park(topic, partition, original, single.error, single.attempts, single.firstFailureAt);
+            }
+          }
+          await commit(topic, partition, offset, payload);
+          await payload.heartbeat();
+        }
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (!last) return;
+      await commit(topic, partition, last.offset, payload);
+      const labels = { group: groupId, topic };
+      metrics?.processed.inc({ ...labels, partition: String(partition) }, batch.messages.length);
+      metrics?.batchSize.observe(labels, batch.messages.length);
+      metrics?.batchDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics?.latency.observe(labels, Math.max(0, Date.now() - Number(last.timestamp)) / 1000);
+      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      metrics?.lag.set({ ...labels, partition: String(partition) }, Number(lag > 0n ? lag : 0n));
+    } finally {
+      clearInterval(heartbeat);
+    }
+  };
+
+  const checkStalls = async (): Promise<void> => {
+    if (!running) return;
+    try {
+      const mine = assignment;
+      const byTopic = [...new Set(mine.map((a) => a.topic))];
+      const observations = [];
+      for (const topic of byTopic) {
+        const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+        for (const { partition } of mine.filter((a) => a.topic === topic)) {
+          const end = BigInt(ends.find((e) => e.partition === partition)?.high ?? '0');
+          const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+          // No commit yet: the group starts from the beginning of what is retained.
+          const start = BigInt(ends.find((e) => e.partition === partition)?.low ?? '0');
+          observations.push({ topic, partition, committed: offset === '-1' ? start : BigInt(offset), end });
+        }
+      }
+      const report = detectStalls(stallState, observations, Date.now(), stallAfterMs);
+      stallState = report.state;
+      for (const { topic, partition, lag } of report.lag) metrics?.lag.set({ group: groupId, topic, partition: String(partition) }, Number(lag));
+      const stalledNow = new Set(report.stalled.filter((s) => !pausedPartitions.has(partitionKey(s.topic, s.partition))).map((s) => partitionKey(s.topic, s.partition)));
+      for (const stall of report.stalled) {
+        const key = partitionKey(stall.topic, stall.partition);
+        if (!stalledNow.has(key)) continue;
+        metrics?.stalled.set({ group: groupId, topic: stall.topic, partition: String(stall.partition) }, 1);
+        if (!reportedStalls.has(key)) {
+          reportedStalls.add(key);
+          logger.warn('partition stalled: lag above zero and no progress', { groupId, topic: stall.topic, partition: stall.partition, lag: stall.lag.toString(), forMs: stall.forMs });
+        }
+      }
+      for (const key of [...reportedStalls]) {
+        if (stalledNow.has(key)) continue;
+        reportedStalls.delete(key);
+        const [topic = '', partition = ''] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
+        metrics?.stalled.set({ group: groupId, topic, partition }, 0);
+        logger.info('partition moving again', { groupId, topic, partition: Number(partition) });
+      }
+    } catch (error) {
+      logger.debug('lag check failed', { groupId, reason: (error as Error).message });
+    } finally {
+      if (running && stallCheckIntervalMs > 0) schedule(checkStalls, stallCheckIntervalMs);
+    }
+  };
+
   return {
     get joined() {
       return joined;
     },
     async start() {
-      await consumer.connect();
+      running = true;
+      await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
       await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async (payload) => {
-          const { batch } = payload;
-          const heartbeat = () => payload.heartbeat();
-          const isRunning = () => payload.isRunning();
-          const isStale = () => payload.isStale();
-          if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          const decoded = await Promise.all(batch.messages.map((message) => decodeRecord<T>(codec, batch.topic, batch.partition, message)));
-          const events: ConsumedEvent<T>[] = [];
-          for (const record of decoded) {
-            if (record.ok) {
-              events.push(record.value);
-            } else {
-              logger.warn('skipped a record that cannot be decoded', { groupId, ...record.skipped });
-              options.onSkip?.(record.skipped);
-            }
-          }
-          await heartbeat();
-          if (events.length > 0) await options.handleBatch(events);
-          const last = batch.messages[batch.messages.length - 1];
-          if (!last) return;
-          // resolveOffset moves the fetch position on; the commit makes it survive a restart.
-          payload.resolveOffset(last.offset);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-          await heartbeat();
-        },
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
+        eachBatch: handleBatch,
       });
+      if (stallCheckIntervalMs > 0) schedule(checkStalls, stallCheckIntervalMs);
     },
     async stop() {
+      running = false;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
       try {
+        // kafkajs waits here for the batches in hand; each commits before it returns.
         await consumer.stop();
       } finally {
-        await consumer.disconnect();
+        await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
       }
     },
   };
 };
-

@@ -1,5 +1,8 @@
 export { createKafkaClient, type KafkaClientOptions } from './client.ts';
-export { createConsumerRunner, type ConsumedEvent, type ConsumerRunner, type ConsumerRunnerOptions, type SkippedRecord } from './consumer.ts';
+export { createConsumerRunner, type ConsumedEvent, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer.ts';
+export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
+export { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
+export { detectStalls, partitionKey, type PartitionObservation, type StallReport, type StallState } from './stall.ts';
 export { createEnvelope, envelopeHeaders, headerNames, newTraceparent, readHeaders, type Envelope } from './envelope.ts';
 export { createEventProducer, type EventProducer, type OutgoingEvent, type PublishedRecord } from './producer.ts';
 export { ensureTopics, eventTopic, eventTopicConfig, type TopicSpec } from './topics.ts';
