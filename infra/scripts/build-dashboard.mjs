@@ -6,7 +6,8 @@
 // projector_events_* and consumer_records_skipped_total (order-projector), process/nodejs defaults
 // (prom-client), kafka_consumergroup_lag from the kafka-exporter container (the services do not
 // export consumer lag themselves).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const target = fileURLToPath(new URL('../compose/grafana/dashboards/tributary.json', import.meta.url));
@@ -131,8 +132,41 @@ const dashboard = {
   panels,
 };
 
+/** Metric names the panels query, without histogram suffixes. */
+const metricNames = () => {
+  const expressions = panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+  expressions.push(dashboard.templating.list[0].definition);
+  const words = new Set(['sum', 'rate', 'increase', 'max', 'by', 'histogram_quantile', 'label_values']);
+  const names = new Set();
+  for (const expr of expressions) {
+    const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\bby \([^)]*\)/g, ' ');
+    for (const [word] of bare.matchAll(/[a-z_][a-z0-9_]*/g)) {
+      if (!words.has(word)) names.add(word.replace(/_(bucket|sum|count)$/, ''));
+    }
+  }
+  return [...names].sort();
+};
+
+/** Names exported by others: Prometheus itself, the kafka-exporter container, prom-client's defaults. */
+const external = (name) => name === 'up' || name.startsWith('kafka_') || name.startsWith('process_') || name.startsWith('nodejs_');
+
+const sourceFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+
 const text = `${JSON.stringify(dashboard, null, 2)}\n`;
 if (process.argv.includes('--check')) {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const sources = ['apps', 'libs'].flatMap((dir) => sourceFiles(path.join(root, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const names = metricNames();
+  const missing = names.filter((name) => !external(name) && !sources.includes(`'${name}'`));
+  if (missing.length > 0) {
+    console.error(`the dashboard queries metrics no service defines: ${missing.join(', ')}`);
+    process.exit(1);
+  }
   let current = '';
   try {
     current = readFileSync(target, 'utf8');
@@ -143,6 +177,7 @@ if (process.argv.includes('--check')) {
     console.error(`${target} is out of date: run node infra/scripts/build-dashboard.mjs`);
     process.exit(1);
   }
+  console.log(`${panels.length} panels; ${names.length} metric names, ${names.filter((n) => !external(n)).length} defined in apps/ and libs/: ${names.join(', ')}`);
 } else {
   writeFileSync(target, text);
   console.log(`wrote ${target} (${panels.length} panels)`);
