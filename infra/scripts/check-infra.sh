@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Checks the deployment files without a Docker engine or a cluster, and prints a summary:
+#   - Dockerfile and .dockerignore: non-root user, production dependencies only, health check;
+#   - Helm chart: `helm lint --strict` and `helm template` for the default values and every
+#     ci/*-values.yaml, the output decoded strictly into the Kubernetes API types (infra-check);
+#     a misspelt value must be refused by values.schema.json;
+#   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
+#     and prometheus.yml; also `docker compose config -q` when the docker client has compose;
+#   - Grafana dashboard: up to date with its generator, metric names the services define.
+# helm and infra-check are built from the Go module proxy on first use and cached in
+# ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}. Exit code 0 when every check passes.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD"
+cache="${TRIBUTARY_CACHE_DIR:-$HOME/.cache/tributary}"
+chart=infra/helm/tributary
+compose=infra/compose/docker-compose.yml
+prometheus=infra/compose/prometheus/prometheus.yml
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+results=()
+failed=0
+started=$(date +%s)
+
+# step NAME COMMAND...: runs a check, records PASS/FAIL/SKIP with its time; output shown on failure.
+step() {
+  local name="$1"
+  shift
+  local t0=$(date +%s) status=0
+  "$@" > "$work/out" 2>&1 || status=$?
+  local took=$(( $(date +%s) - t0 ))
+  if [[ $status -eq 0 ]]; then
+    results+=("PASS  ${took}s  $name")
+    sed 's/^/      /' "$work/out" | grep -v '^ *$' | tail -n 3
+  elif [[ $status -eq 3 ]]; then
+    results+=("SKIP  ${took}s  $name: $(tail -n 1 "$work/out")")
+  else
+    results+=("FAIL  ${took}s  $name")
+    failed=1
+    echo "--- $name failed:" >&2
+    sed 's/^/    /' "$work/out" >&2
+  fi
+}
+
+# --- tools (built once, cached) ---
+install_infra_check() {
+  local hash
+  hash="$(cat infra/scripts/infra-check/go.mod infra/scripts/infra-check/go.sum infra/scripts/infra-check/*.go | sha256sum | cut -c1-12)"
+  local bin="$cache/infra-check-$hash/infra-check"
+  if [[ ! -x "$bin" ]]; then
+    command -v go >/dev/null || { echo "Go is needed to build infra/scripts/infra-check"; return 1; }
+    mkdir -p "$cache/infra-check-$hash"
+    (cd infra/scripts/infra-check && GOFLAGS="${GOFLAGS:-} -buildvcs=false" go build -trimpath -ldflags "-s -w" -o "$bin.partial" .) || return 1
+    mv -f "$bin.partial" "$bin"
+  fi
+  echo "$bin" > "$work/infra-check-path"
+}
+tools() {
+  infra/scripts/install-helm.sh > "$work/helm-path" || return 1
+  install_infra_check || return 1
+  echo "helm: $(cat "$work/helm-path"); infra-check: $(cat "$work/infra-check-path")"
+}
+step "tools: helm and infra-check (cached in $cache)" tools
+if [[ $failed -ne 0 ]]; then
+  printf '%s\n' "${results[@]}"
+  exit 1
+fi
+helm="$(cat "$work/helm-path")"
+infra_check="$(cat "$work/infra-check-path")"
+
+# --- image ---
+dockerfile() {
+  local problems=0
+  grep -Eq '^USER +[1-9][0-9]*(:[0-9]+)?$' Dockerfile || { echo "Dockerfile: the runtime stage must end with USER <non-zero numeric uid>"; problems=1; }
+  [[ "$(grep -E '^USER ' Dockerfile | tail -n 1)" != "USER 0"* ]] || { echo "Dockerfile: last USER is root"; problems=1; }
+  grep -q -- '--omit=dev' Dockerfile || { echo "Dockerfile: npm ci must use --omit=dev"; problems=1; }
+  ! grep -Eq 'npm (ci|install)( |$)' <(grep -v -- '--omit=dev' Dockerfile | grep -v '^#') || { echo "Dockerfile: an npm install without --omit=dev"; problems=1; }
+  grep -q '^HEALTHCHECK ' Dockerfile || { echo "Dockerfile: no HEALTHCHECK"; problems=1; }
+  grep -q 'TSX_DISABLE_CACHE=1' Dockerfile || { echo "Dockerfile: TSX_DISABLE_CACHE=1 is needed for a read-only root filesystem"; problems=1; }
+  for pattern in '**/node_modules' '.git' '.tributary' '.turbo'; do
+    grep -qxF -- "$pattern" .dockerignore || { echo ".dockerignore: $pattern is missing"; problems=1; }
+  done
+  node --check infra/scripts/healthcheck.mjs && node --check infra/scripts/ensure-topics.mjs || problems=1
+  [[ $problems -eq 0 ]] && echo "non-root USER, npm ci --omit=dev, HEALTHCHECK, read-only ready, .dockerignore"
+  return $problems
+}
+step "Dockerfile and .dockerignore" dockerfile
+
+# --- helm ---
+values_files=("")
+for f in "$chart"/ci/*-values.yaml; do values_files+=("$f"); done
+for values in "${values_files[@]}"; do
+  label="${values:-default values}"
+  args=()
+  [[ -n "$values" ]] && args=(-f "$values")
+  step "helm lint --strict ($label)" "$helm" lint --strict "$chart" "${args[@]}"
+  render() {
+    "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/rendered.yaml" || return 1
+    "$infra_check" manifests "$work/rendered.yaml"
+  }
+  step "helm template | infra-check manifests ($label)" render
+done
+# Must show: all switches on -> a ScaledObject with a Kafka trigger per consumer, non-root read-only Deployments.
+all_switches() {
+  "$helm" template tributary "$chart" -f "$chart/ci/all-switches-values.yaml" > "$work/all.yaml" || return 1
+  local consumers scaled
+  consumers=$(grep -c '^  *app.kubernetes.io/component: consumer$' "$work/all.yaml")
+  scaled=$(grep -c '^kind: ScaledObject$' "$work/all.yaml")
+  # Deployment labels and pod labels each carry the component: two lines per consumer.
+  [[ $scaled -ge 1 && $(( consumers / 2 )) -eq $scaled ]] || { echo "$scaled ScaledObjects for $(( consumers / 2 )) consumers"; return 1; }
+  echo "$scaled ScaledObjects with Kafka triggers for $(( consumers / 2 )) consumers"
+}
+step "helm template all switches: a ScaledObject per consumer" all_switches
+typo() {
+  if "$helm" template tributary "$chart" --set kafka.brokerz=kafka:9092 > /dev/null 2> "$work/typo"; then
+    echo "a misspelt value (kafka.brokerz) was accepted"
+    return 1
+  fi
+  grep -q "additional properties 'brokerz' not allowed" "$work/typo" || { cat "$work/typo"; return 1; }
+  echo "kafka.brokerz refused: $(grep brokerz "$work/typo" | head -n 1 | sed 's/^ *//')"
+}
+step "values.schema.json refuses a misspelt value" typo
+
+# --- compose ---
+step "compose: load (compose-go), apps, ports, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"
+docker_compose() {
+  if ! docker compose version > /dev/null 2>&1; then
+    echo "the docker client here has no compose plugin (the compose-go check above covers the file)"
+    return 3
+  fi
+  docker compose -f "$compose" config -q
+}
+step "docker compose config -q" docker_compose
+
+# --- dashboard ---
+step "Grafana dashboard: JSON up to date, metric names exist" node infra/scripts/build-dashboard.mjs --check
+
+echo
+echo "infra checks ($(( $(date +%s) - started ))s):"
+printf '  %s\n' "${results[@]}"
+passed=0; fails=0; skips=0
+for r in "${results[@]}"; do
+  case "$r" in PASS*) passed=$((passed + 1));; FAIL*) fails=$((fails + 1));; SKIP*) skips=$((skips + 1));; esac
+done
+echo "infra: $passed passed, $fails failed, $skips skipped"
+exit $failed

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"gopkg.in/yaml.v3"
+)
+
+type prometheusConfig struct {
+	ScrapeConfigs []struct {
+		JobName       string `yaml:"job_name"`
+		StaticConfigs []struct {
+			Targets []string `yaml:"targets"`
+		} `yaml:"static_configs"`
+	} `yaml:"scrape_configs"`
+}
+
+// portVariable follows the apps' naming: orders-api listens on ORDERS_API_PORT.
+func portVariable(app string) string {
+	return strings.ToUpper(strings.ReplaceAll(app, "-", "_")) + "_PORT"
+}
+
+func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
+	options, err := cli.NewProjectOptions([]string{composeFile}, cli.WithOsEnv, cli.WithName("tributary"))
+	if err != nil {
+		return nil, err
+	}
+	project, err := options.LoadProject(context.Background())
+	if err != nil {
+		return nil, err
+	}
+
+	var problems []string
+	apps := map[string]bool{}    // apps built by the compose file
+	ports := map[string]uint32{} // Tributary service -> port it listens on
+	for name, service := range project.Services {
+		if service.Build == nil {
+			continue
+		}
+		app := value(service.Build.Args["APP"])
+		if app == "" {
+			problems = append(problems, fmt.Sprintf("service %s: build has no APP argument", name))
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, "apps", app, "src", "main.ts")); err != nil {
+			problems = append(problems, fmt.Sprintf("service %s: APP=%s has no apps/%s/src/main.ts", name, app, app))
+			continue
+		}
+		apps[app] = true
+		if name != app && name != "topic-setup" {
+			problems = append(problems, fmt.Sprintf("service %s builds APP=%s: name the service after its app", name, app))
+		}
+		port := value(service.Build.Args["PORT"])
+		if name != app {
+			continue
+		}
+		env := value(service.Environment[portVariable(app)])
+		if env == "" {
+			problems = append(problems, fmt.Sprintf("service %s: environment has no %s", name, portVariable(app)))
+			continue
+		}
+		if env != port {
+			problems = append(problems, fmt.Sprintf("service %s: %s=%s but the image is built with PORT=%s (its health check port)", name, portVariable(app), env, port))
+		}
+		listen, err := strconv.ParseUint(env, 10, 16)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("service %s: %s=%q is not a port", name, portVariable(app), env))
+			continue
+		}
+		ports[name] = uint32(listen)
+		published := false
+		for _, p := range service.Ports {
+			if p.Target == uint32(listen) {
+				published = true
+			}
+		}
+		if !published {
+			problems = append(problems, fmt.Sprintf("service %s: listens on %d but publishes no port with that target", name, listen))
+		}
+		if !service.ReadOnly {
+			problems = append(problems, fmt.Sprintf("service %s: read_only: true is missing", name))
+		}
+	}
+
+	// Every deployable app (one with src/main.ts, except the CLI) runs in the stack.
+	entries, err := os.ReadDir(filepath.Join(root, "apps"))
+	if err != nil {
+		return nil, err
+	}
+	for _, entry := range entries {
+		if !entry.IsDir() || entry.Name() == "cli" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(root, "apps", entry.Name(), "src", "main.ts")); err != nil {
+			continue
+		}
+		if !apps[entry.Name()] {
+			problems = append(problems, fmt.Sprintf("apps/%s is not in %s: add a service block for it", entry.Name(), composeFile))
+		}
+	}
+
+	raw, err := os.ReadFile(prometheusFile)
+	if err != nil {
+		return nil, err
+	}
+	var prometheus prometheusConfig
+	decoder := yaml.NewDecoder(strings.NewReader(string(raw)))
+	if err := decoder.Decode(&prometheus); err != nil {
+		return nil, fmt.Errorf("%s: %w", prometheusFile, err)
+	}
+	scraped := map[string]bool{}
+	for _, job := range prometheus.ScrapeConfigs {
+		if job.JobName == "" {
+			problems = append(problems, fmt.Sprintf("%s: a scrape config has no job_name", prometheusFile))
+		}
+		for _, static := range job.StaticConfigs {
+			for _, target := range static.Targets {
+				host, portText, err := net.SplitHostPort(target)
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("%s: target %q is not host:port", prometheusFile, target))
+					continue
+				}
+				if host == "localhost" {
+					continue
+				}
+				if _, ok := project.Services[host]; !ok {
+					problems = append(problems, fmt.Sprintf("%s: target %s names no compose service", prometheusFile, target))
+					continue
+				}
+				scraped[host] = true
+				if want, ok := ports[host]; ok && portText != strconv.Itoa(int(want)) {
+					problems = append(problems, fmt.Sprintf("%s: target %s, but %s listens on %d", prometheusFile, target, host, want))
+				}
+			}
+		}
+	}
+	for name := range ports {
+		if !scraped[name] {
+			problems = append(problems, fmt.Sprintf("%s: service %s is not scraped", prometheusFile, name))
+		}
+	}
+
+	names := make([]string, 0, len(project.Services))
+	for name := range project.Services {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if len(problems) == 0 {
+		fmt.Printf("compose: %d services valid (%s); %d Tributary services scraped by Prometheus\n", len(names), strings.Join(names, ", "), len(ports))
+	}
+	return problems, nil
+}
+
+func value(v *string) string {
+	if v == nil {
+		return ""
+	}
+	return *v
+}
+

@@ -1,0 +1,56 @@
+// Command infra-check validates the deployment files without a Docker engine or a cluster:
+//
+//	infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>
+//	    loads the compose file as `docker compose config` does (compose-go: Compose Specification
+//	    schema, interpolation, merge keys), then checks it against the repository: every built
+//	    service names an app under apps/, its port variable and published port agree with the
+//	    build argument PORT, every app is in the file, and every Prometheus target is a compose
+//	    service and port.
+//	infra-check manifests <rendered.yaml>...
+//	    decodes `helm template` output strictly into the Kubernetes API types (an unknown or
+//	    misspelt field, a wrong type or a duplicate key fails) and checks the security settings
+//	    every workload must have; KEDA and Prometheus Operator objects get structural checks.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var problems []string
+	var err error
+	switch os.Args[1] {
+	case "compose":
+		if len(os.Args) != 5 {
+			usage()
+		}
+		problems, err = checkCompose(os.Args[2], os.Args[3], os.Args[4])
+	case "manifests":
+		if len(os.Args) < 3 {
+			usage()
+		}
+		problems, err = checkManifests(os.Args[2:])
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "infra-check %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+	for _, problem := range problems {
+		fmt.Fprintf(os.Stderr, "infra-check %s: %s\n", os.Args[1], problem)
+	}
+	if len(problems) > 0 {
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>")
+	fmt.Fprintln(os.Stderr, "       infra-check manifests <rendered.yaml>...")
+	os.Exit(2)
+}
