@@ -3,9 +3,9 @@
 // `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date.
 //
 // Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total (orders-api),
-// projector_events_* and consumer_records_skipped_total (order-projector), process/nodejs defaults
-// (prom-client), kafka_consumergroup_lag from the kafka-exporter container (the services do not
-// export consumer lag themselves).
+// consumer_* from every consumer (libs/kafka consumer-metrics.ts), projector_events_*
+// (order-projector), process/nodejs defaults (prom-client), and kafka_consumergroup_lag from the
+// kafka-exporter container, next to the consumers' own consumer_lag.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,31 +52,53 @@ const quantile = (q) => [
   `{{service}} p${Math.round(q * 100)}`,
 ];
 
+const consumerQuantile = (q) => [
+  `histogram_quantile(${q}, sum by (group, le) (rate(consumer_processing_latency_seconds_bucket{${sel}}[$__rate_interval])))`,
+  `{{group}} p${Math.round(q * 100)}`,
+];
+
 row('Overview');
 line(
   4,
   stat('Services up', 'none', 'sum(up{job="tributary"})', 'Scrape targets of the tributary job answering /metrics'),
   stat('Orders accepted / s', 'reqps', 'sum(rate(orders_accepted_total[$__rate_interval]))'),
-  stat('Events applied / s', 'ops', 'sum(rate(projector_events_applied_total[$__rate_interval]))'),
-  stat('Consumer lag (records)', 'none', 'sum(kafka_consumergroup_lag)', 'All groups, all topics (kafka-exporter)'),
-  stat('HTTP 5xx / s', 'reqps', `sum(rate(http_requests_total{status=~"5.."}[$__rate_interval]))`),
-  stat('Skipped records (1h)', 'none', 'sum(increase(consumer_records_skipped_total[1h]))'),
+  stat('Records processed / s', 'ops', 'sum(rate(consumer_records_processed_total[$__rate_interval]))'),
+  stat('Consumer lag (records)', 'none', 'sum(consumer_lag)', 'All groups, all partitions, as the consumers report it'),
+  stat('Dead-lettered (1h)', 'none', 'sum(increase(consumer_dead_lettered_total[1h]))'),
+  stat('Stalled partitions', 'none', 'sum(consumer_partition_stalled)', 'Partitions with lag whose committed offset has not moved for the stall time'),
 );
 
-row('Throughput and lag');
+row('Consumers');
 line(
   8,
   timeseries('Throughput', 'ops', [
     [`sum by (service) (rate(orders_accepted_total{${sel}}[$__rate_interval]))`, '{{service}} orders accepted'],
+    [`sum by (service, group, topic) (rate(consumer_records_processed_total{${sel}}[$__rate_interval]))`, '{{group}} processed from {{topic}}'],
     [`sum by (service, projection) (rate(projector_events_applied_total{${sel}}[$__rate_interval]))`, '{{service}} applied to {{projection}}'],
     [`sum by (service, projection) (rate(projector_events_duplicate_total{${sel}}[$__rate_interval]))`, '{{service}} duplicates in {{projection}}'],
-  ], 'Events produced and applied per second'),
+  ], 'Events produced, processed and applied per second'),
   timeseries('Consumer lag per group', 'none', [
-    ['sum by (consumergroup, topic) (kafka_consumergroup_lag)', '{{consumergroup}} on {{topic}}'],
-  ], 'Records behind the log end, from the kafka-exporter container'),
-  timeseries('Skipped records by code', 'none', [
-    [`sum by (service, topic, code) (increase(consumer_records_skipped_total{${sel}}[$__rate_interval]))`, '{{service}} {{topic}} {{code}}'],
-  ], 'Records a consumer could not decode and skipped (logged with topic, partition and offset)'),
+    [`sum by (group, topic) (consumer_lag{${sel}})`, '{{group}} on {{topic}}'],
+    ['sum by (consumergroup, topic) (kafka_consumergroup_lag)', '{{consumergroup}} on {{topic}} (kafka-exporter)'],
+  ], 'Records between the committed offset and the end of the log: as the consumers report it (consumer_lag) and as the kafka-exporter container sees it'),
+  timeseries('Processing latency', 's', [
+    consumerQuantile(0.5), consumerQuantile(0.95), consumerQuantile(0.99),
+  ], "From a record's append to Kafka to its commit by the group (consumer_processing_latency_seconds)"),
+);
+line(
+  8,
+  timeseries('Consumer errors by code', 'ops', [
+    [`sum by (group, code) (rate(consumer_errors_total{${sel}}[$__rate_interval]))`, '{{group}} {{code}}'],
+  ], 'Failures while handling records, by error code (libs/errors/src/codes.ts)'),
+  timeseries('Dead-lettered and skipped records', 'none', [
+    [`sum by (group, topic, code) (increase(consumer_dead_lettered_total{${sel}}[$__rate_interval]))`, 'dead-lettered {{group}} {{topic}} {{code}}'],
+    [`sum by (group, topic, code) (increase(consumer_records_skipped_total{${sel}}[$__rate_interval]))`, 'skipped {{group}} {{topic}} {{code}}'],
+  ], 'Records parked in <topic>.dlq, and records skipped as not applicable'),
+  timeseries('Partitions paused, stalled; rebalances', 'none', [
+    [`sum by (group) (consumer_paused_partitions{${sel}})`, '{{group}} paused'],
+    [`sum by (group) (consumer_partition_stalled{${sel}})`, '{{group}} stalled'],
+    [`sum by (group) (increase(consumer_rebalances_total{${sel}}[$__rate_interval]))`, '{{group}} rebalances'],
+  ], 'Paused while a dependency is unavailable; stalled when lag does not move'),
 );
 
 row('HTTP');
@@ -102,7 +124,7 @@ line(
 const dashboard = {
   uid: 'tributary-overview',
   title: 'Tributary',
-  description: 'Per service: throughput, consumer lag, skipped records, HTTP rate, latency and errors, runtime',
+  description: 'Per service: throughput, consumer lag, processing latency, errors by code, dead-lettered and skipped records, HTTP rate, latency and errors, runtime',
   tags: ['tributary'],
   timezone: 'browser',
   editable: false,
@@ -139,7 +161,7 @@ const metricNames = () => {
   const words = new Set(['sum', 'rate', 'increase', 'max', 'by', 'histogram_quantile', 'label_values']);
   const names = new Set();
   for (const expr of expressions) {
-    const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\bby \([^)]*\)/g, ' ');
+    const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\bby \([^)]*\)/g, ' ').replace(/label_values\((\w+), \w+\)/g, '$1');
     for (const [word] of bare.matchAll(/[a-z_][a-z0-9_]*/g)) {
       if (!words.has(word)) names.add(word.replace(/_(bucket|sum|count)$/, ''));
     }
