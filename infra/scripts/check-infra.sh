@@ -105,11 +105,11 @@ done
 all_switches() {
   "$helm" template tributary "$chart" -f "$chart/ci/all-switches-values.yaml" > "$work/all.yaml" || return 1
   local consumers scaled
-  consumers=$(grep -c '^  *app.kubernetes.io/component: consumer$' "$work/all.yaml")
-  scaled=$(grep -c '^kind: ScaledObject$' "$work/all.yaml")
-  # Deployment labels and pod labels each carry the component: two lines per consumer.
-  [[ $scaled -ge 1 && $(( consumers / 2 )) -eq $scaled ]] || { echo "$scaled ScaledObjects for $(( consumers / 2 )) consumers"; return 1; }
-  echo "$scaled ScaledObjects with Kafka triggers for $(( consumers / 2 )) consumers"
+  # Consumer Deployments, and ScaledObjects with a kafka trigger, counted per YAML document.
+  consumers=$(awk '/^---/ { if (d && c) n++; d = c = 0 } /^kind: Deployment$/ { d = 1 } /^    app.kubernetes.io\/component: consumer$/ { c = 1 } END { if (d && c) n++; print n + 0 }' "$work/all.yaml")
+  scaled=$(awk '/^---/ { if (s && k) n++; s = k = 0 } /^kind: ScaledObject$/ { s = 1 } /^    - type: kafka$/ { k = 1 } END { if (s && k) n++; print n + 0 }' "$work/all.yaml")
+  [[ $scaled -ge 1 && $consumers -eq $scaled ]] || { echo "$scaled ScaledObjects with a Kafka trigger for $consumers consumer Deployments"; return 1; }
+  echo "$scaled ScaledObjects with a Kafka trigger for $consumers consumer Deployments"
 }
 step "helm template all switches: a ScaledObject per consumer" all_switches
 typo() {
