@@ -2,7 +2,7 @@ import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { runCli } from '@tributary/cli';
 import { commands } from '@tributary/cli/commands';
 import { deadLetterHeaders, deadLetterMessage, deadLetterTopic, ensureTopics, envelopeHeaders, createEnvelope, eventTopic, readHeaders, redrivenFromHeader } from '@tributary/kafka';
-import type { KafkaMessage } from 'kafkajs';
+import { Partitioners, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { eventually, testKafka, uniqueName } from './support.ts';
 
@@ -51,12 +51,12 @@ beforeAll(async () => {
   await ensureTopics(kafka, [eventTopic(topic, 3, 1), eventTopic(dlq, 3, 1)]);
   const backbone = inject('backbone');
   const codec = createAvroCodec({ registryUrl: backbone.registryUrl, catalog: loadSchemaCatalog() });
-  const producer = kafka.producer();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const messages = await Promise.all(
     parked.map(async ({ key, partition, offset, code }, index) => {
       const value = await codec.encode(topic, 'OrderPlaced', { orderId: key, customerId: 'c-1', currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 1, unitPrice: '1.50' }], placedAt: new Date() });
-      const original = { key: Buffer.from(key), value, headers: envelopeHeaders(createEnvelope('OrderPlaced', 'test')), offset, timestamp: String(Date.now()), attributes: 0, size: 0 } as KafkaMessage;
+      const original = { key: Buffer.from(key), value, headers: envelopeHeaders(createEnvelope('OrderPlaced', 'test')), offset, timestamp: String(Date.now()), attributes: 0 } satisfies KafkaMessage;
       const at = new Date(Date.UTC(2026, 1, 1, 9, index)).toISOString();
       return { ...deadLetterMessage(original, { originalTopic: topic, originalPartition: partition, originalOffset: offset, consumerGroup: 'order-projector', errorCode: code, errorMessage: `${code} at ${offset}`, attempts: 3, firstFailureAt: at, deadLetteredAt: at }), partition: 0 };
     }),
@@ -115,7 +115,7 @@ describe('tributary dlq', () => {
 
   it('rolls back a redrive that crashed mid-transaction and sends the record once on the next run', async () => {
     // A run that died after sending o-4 and its ledger entry, before committing.
-    const crashed = kafka.producer({ transactionalId: `tributary-dlq-redrive-${topic}`, idempotent: true, maxInFlightRequests: 1 });
+    const crashed = kafka.producer({ transactionalId: `tributary-dlq-redrive-${topic}`, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await crashed.connect();
     const tx = await crashed.transaction();
     await tx.send({ topic, messages: [{ key: 'o-4', value: 'half-done', partition: 0 }] });

@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { dlqCommand } from './dlq.ts';
+import { lagCommand } from './lag.ts';
 import { produceCommand } from './produce.ts';
 import { schemasCommand } from './schemas.ts';
 import { stackCommand } from './stack.ts';
@@ -7,4 +8,4 @@ import { startCommand } from './start.ts';
 import { tailCommand } from './tail.ts';
 
 /** Every top-level command; a new command is one file under commands/ and one line here. */
-export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, schemasCommand];
+export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, lagCommand, schemasCommand];

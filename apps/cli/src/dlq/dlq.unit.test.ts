@@ -22,7 +22,7 @@ const provenance = (overrides: Partial<Provenance> = {}): Provenance => ({
 
 /** A record as kafkajs hands it over from `<topic>.dlq`. */
 const parkedAt = (dlqOffset: string, key: string | null, overrides: Partial<Provenance> | null = {}): ParkedRecord => {
-  const original = { key: key === null ? null : Buffer.from(key), value: Buffer.from('v'), headers: { 'event-id': 'e-1' }, offset: '0', timestamp: '0', attributes: 0, size: 0 } as KafkaMessage;
+  const original = { key: key === null ? null : Buffer.from(key), value: Buffer.from('v'), headers: { 'event-id': 'e-1' }, offset: '0', timestamp: '0', attributes: 0 } satisfies KafkaMessage;
   const message = overrides === null ? original : deadLetterMessage(original, provenance(overrides));
   const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, Buffer.from(String(value))]));
   return toParked(0, { ...original, headers, offset: dlqOffset });
