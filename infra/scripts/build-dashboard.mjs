@@ -1,6 +1,7 @@
 // Writes infra/compose/grafana/dashboards/tributary.json, the Grafana dashboard of the compose
 // stack, from the panel list below. Edit here and run `node infra/scripts/build-dashboard.mjs`;
-// `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date.
+// `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date or
+// queries a metric no service defines; `--metrics` prints the metric names it queries as JSON.
 //
 // Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total (orders-api),
 // consumer_* from every consumer (libs/kafka consumer-metrics.ts), projector_events_*
@@ -180,7 +181,11 @@ const sourceFiles = (dir) =>
   });
 
 const text = `${JSON.stringify(dashboard, null, 2)}\n`;
-if (process.argv.includes('--check')) {
+if (process.argv.includes('--metrics')) {
+  // For a test against a running service's /metrics: {"ours": [...], "external": [...]}.
+  const names = metricNames();
+  console.log(JSON.stringify({ ours: names.filter((n) => !external(n)), external: names.filter(external) }));
+} else if (process.argv.includes('--check')) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const sources = ['apps', 'libs'].flatMap((dir) => sourceFiles(path.join(root, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
   const names = metricNames();
