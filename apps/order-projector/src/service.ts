@@ -38,7 +38,7 @@ export const startOrderProjector = async (
   const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
   const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
 
-  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase });
+  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
@@ -60,6 +60,10 @@ export const startOrderProjector = async (
     groupId: settings.groupId,
     topics: [settings.ordersTopic],
     metrics,
+    sessionTimeoutMs: settings.consumerSessionTimeoutMs,
+    partitionsConsumedConcurrently: settings.consumerConcurrency,
+    retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
+    stallAfterMs: settings.consumerStallAfterMs,
     // While the store is down, partitions wait paused instead of spinning on retries.
     probe: () => store.ping(),
     async handleBatch(events) {

@@ -21,7 +21,7 @@ const orderIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/
 
 export const startQueryApi = async (settings: QueryApiSettings, logger: Logger = createLogger({ service: serviceName, level: settings.logLevel })): Promise<QueryApi> => {
   const metrics = createMetricsRegistry(serviceName);
-  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase });
+  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
 
   const app = createHttpApp({

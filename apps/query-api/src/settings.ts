@@ -1,10 +1,11 @@
 import { backboneSettings, loadSettings, port, setting, text } from '@tributary/config';
 
-const { mongoUri, mongoDatabase, logLevel } = backboneSettings;
+const { mongoUri, mongoDatabase, mongoTimeoutMs, logLevel } = backboneSettings;
 
 export const queryApiSettings = {
   mongoUri,
   mongoDatabase,
+  mongoTimeoutMs,
   logLevel,
   port: setting('QUERY_API_PORT', port(3001), 'Port of the query API'),
   host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),

@@ -17,6 +17,7 @@ export const backboneSettings = {
   ),
   mongoUri: setting('MONGODB_URI', mongoUri('mongodb://127.0.0.1:27017'), 'MongoDB connection string', { secret: true }),
   mongoDatabase: setting('MONGODB_DATABASE', text('tributary'), 'Database holding the read models'),
+  mongoTimeoutMs: setting('MONGODB_TIMEOUT_MS', positiveInt(5_000, 600_000), 'How long a store call waits for a reachable server before it counts as a failure'),
   topicPartitions: setting('TOPIC_PARTITIONS', positiveInt(6, 10_000), 'Partitions of topics the platform creates'),
   topicReplicationFactor: setting('TOPIC_REPLICATION_FACTOR', positiveInt(1, 32), 'Replication factor of topics the platform creates'),
   logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level'),
@@ -24,4 +25,14 @@ export const backboneSettings = {
 
 export const topicSettings = {
   ordersTopic: setting('ORDERS_TOPIC', text('orders'), 'Topic carrying the order stream'),
+};
+
+/** How every consumer of the platform batches, retries and watches itself. */
+export const consumerSettings = {
+  consumerConcurrency: setting('CONSUMER_CONCURRENCY', positiveInt(3, 64), 'Partitions a consumer handles at once'),
+  consumerSessionTimeoutMs: setting('CONSUMER_SESSION_TIMEOUT_MS', positiveInt(30_000, 3_600_000), 'Time without heartbeats before the group gives a member\'s partitions to others'),
+  consumerRetryAttempts: setting('CONSUMER_RETRY_ATTEMPTS', positiveInt(5, 100), 'Tries in place for a transient failure before the partition is paused'),
+  consumerRetryInitialMs: setting('CONSUMER_RETRY_INITIAL_MS', positiveInt(200, 600_000), 'First retry delay (doubles per try, with jitter)'),
+  consumerRetryMaxMs: setting('CONSUMER_RETRY_MAX_MS', positiveInt(5_000, 600_000), 'Longest retry delay'),
+  consumerStallAfterMs: setting('CONSUMER_STALL_AFTER_MS', positiveInt(60_000, 86_400_000), 'A partition with lag and no progress for this long is reported as stalled'),
 };

@@ -33,6 +33,8 @@ export interface ConsumerRunnerOptions<T> {
    */
   handleBatch(events: readonly ConsumedEvent<T>[]): Promise<void>;
   metrics?: MetricsRegistry;
+  /** Time without heartbeats before the group hands this member's partitions to others. */
+  sessionTimeoutMs?: number;
   /** Partitions handled at once; records of one partition are always handled in order. */
   partitionsConsumedConcurrently?: number;
   /** Retries in place for transient failures before the partition is paused. */
@@ -70,7 +72,8 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   const stallCheckIntervalMs = options.stallCheckIntervalMs ?? 15_000;
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
 
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)) });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const admin = kafka.admin();
   let joined = false;
