@@ -68,3 +68,18 @@ export const readHeaders = (headers: IHeaders | undefined): Record<string, strin
   }
   return result;
 };
+
+/**
+ * The context for events produced because of a consumed one: same correlation and trace, and the
+ * consumed event as the cause, so a saga's steps can be followed across topics.
+ */
+export const causedBy = (headers: Record<string, string>): Partial<Pick<Envelope, 'correlationId' | 'causationId' | 'traceparent'>> => {
+  const context: Partial<Pick<Envelope, 'correlationId' | 'causationId' | 'traceparent'>> = {};
+  const correlationId = headers[headerNames.correlationId];
+  const causationId = headers[headerNames.eventId];
+  const traceparent = headers[headerNames.traceparent];
+  if (correlationId) context.correlationId = correlationId;
+  if (causationId) context.causationId = causationId;
+  if (traceparent) context.traceparent = traceparent;
+  return context;
+};
