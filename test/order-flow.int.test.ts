@@ -6,7 +6,7 @@ import { startOrdersApi, type OrdersApi } from '@tributary/orders-api';
 import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
 import { startQueryApi, type QueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
-import { readHeaders, readProvenance } from '@tributary/kafka';
+import { createEventProducer, readHeaders, readProvenance } from '@tributary/kafka';
 import type { Admin, KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -187,6 +187,41 @@ const readTopic = async (topic: string, count: number): Promise<KafkaMessage[]> 
 };
 
 const codecForTests = () => createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
+
+describe('events of one order arriving out of order across topics', () => {
+  it('project to the same view: a payment outcome before the reservation, both before the order', async () => {
+    const producer = createEventProducer({ kafka: testKafka(), codec: codecForTests(), producerName: 'out-of-order-test' });
+    await producer.connect();
+    const orderId = uniqueName('late-order');
+    const at = (second: number) => new Date(Date.UTC(2026, 4, 1, 12, 0, second));
+    await producer.publish(env.PAYMENTS_TOPIC, [
+      { key: orderId, eventType: 'PaymentAuthorized', payload: { orderId, amount: '5', currency: 'EUR', authorizationId: 'auth-1', authorizedAt: at(2) } },
+    ]);
+    await producer.publish(env.INVENTORY_TOPIC, [{ key: orderId, eventType: 'StockReserved', payload: { orderId, items: [{ sku: 'SKU-1', quantity: 2 }], reservedAt: at(1) } }]);
+    const early = await eventually(async () => {
+      const view = await readOrder(orderId);
+      return view?.['timeline'] && (view['timeline'] as unknown[]).length === 2 ? view : undefined;
+    });
+    expect(early).toMatchObject({ status: 'PAYMENT_AUTHORIZED', customerId: null });
+    await producer.publish(names.ordersTopic, [
+      { key: orderId, eventType: 'OrderPlaced', payload: { orderId, customerId: 'c-9', currency: 'EUR', items: [{ sku: 'SKU-1', quantity: 2, unitPrice: '2.5' }], placedAt: at(0) } },
+    ]);
+    const view = await eventually(async () => {
+      const found = await readOrder(orderId);
+      return found?.['customerId'] === 'c-9' ? found : undefined;
+    });
+    expect(view).toMatchObject({
+      status: 'PAYMENT_AUTHORIZED',
+      total: '5',
+      timeline: [
+        { step: 'PLACED', at: at(0).toISOString() },
+        { step: 'STOCK_RESERVED', at: at(1).toISOString() },
+        { step: 'PAYMENT_AUTHORIZED', at: at(2).toISOString() },
+      ],
+    });
+    await producer.disconnect();
+  });
+});
 
 // The codec round trip against the real registry, without the services in between.
 describe('the Avro codec on the real registry', () => {

@@ -16,6 +16,8 @@ export const serviceEnvironment = (names: { ordersTopic: string; database: strin
     MONGODB_URI: backbone.mongoUri,
     MONGODB_DATABASE: names.database,
     ORDERS_TOPIC: names.ordersTopic,
+    INVENTORY_TOPIC: `${names.ordersTopic}-inventory`,
+    PAYMENTS_TOPIC: `${names.ordersTopic}-payments`,
     ...(names.groupId ? { ORDER_PROJECTOR_GROUP: names.groupId } : {}),
     LOG_LEVEL: 'warn',
     // Port 0: the OS picks a free port, so test files running side by side never collide.

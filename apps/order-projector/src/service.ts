@@ -4,7 +4,7 @@ import { closeServer, createHttpApp, listen } from '@tributary/http';
 import { createConsumerRunner, createKafkaClient, deadLetterTopic, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { counter, createMetricsRegistry } from '@tributary/metrics';
-import { orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
+import { orderViewProjection, orderViewsCollection, isOrderViewEventType, type OrderEvent, type OrderView } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore, openReadModel } from '@tributary/store';
 import type { OrderProjectorSettings } from './settings.ts';
@@ -22,12 +22,8 @@ export interface OrderProjector extends RunningService {
  */
 const toOrderEvent = (consumed: ConsumedEvent<unknown>): OrderEvent | undefined => {
   const { topic, partition, offset, event } = consumed;
-  switch (event.eventType) {
-    case 'OrderPlaced':
-      return { topic, partition, offset, eventType: 'OrderPlaced', payload: event.payload as OrderPlaced };
-    default:
-      return undefined;
-  }
+  if (!isOrderViewEventType(event.eventType)) return undefined;
+  return { topic, partition, offset, eventType: event.eventType, payload: event.payload } as OrderEvent;
 };
 
 export const startOrderProjector = async (
@@ -42,10 +38,12 @@ export const startOrderProjector = async (
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
+  // The order view is built from all three streams; each order's events share its id as key.
+  const sources = [settings.ordersTopic, settings.inventoryTopic, settings.paymentsTopic];
   try {
     await ensureTopics(
       kafka,
-      [settings.ordersTopic, deadLetterTopic(settings.ordersTopic)].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
+      sources.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
       logger,
     );
   } catch (error) {
@@ -58,7 +56,7 @@ export const startOrderProjector = async (
     codec,
     logger,
     groupId: settings.groupId,
-    topics: [settings.ordersTopic],
+    topics: sources,
     metrics,
     sessionTimeoutMs: settings.consumerSessionTimeoutMs,
     partitionsConsumedConcurrently: settings.consumerConcurrency,
@@ -82,7 +80,7 @@ export const startOrderProjector = async (
   });
   const server = await listen(app, settings.port, settings.host);
   await consumer.start();
-  logger.info('projecting', { topic: settings.ordersTopic, groupId: settings.groupId });
+  logger.info('projecting', { topics: sources, groupId: settings.groupId });
 
   return {
     server,

@@ -25,6 +25,8 @@ export const backboneSettings = {
 
 export const topicSettings = {
   ordersTopic: setting('ORDERS_TOPIC', text('orders'), 'Topic carrying the order stream'),
+  inventoryTopic: setting('INVENTORY_TOPIC', text('inventory'), 'Topic carrying the inventory stream'),
+  paymentsTopic: setting('PAYMENTS_TOPIC', text('payments'), 'Topic carrying the payments stream'),
 };
 
 /** How every consumer of the platform batches, retries and watches itself. */

@@ -1,5 +1,6 @@
-export type { OrderEvent, OrderLine, OrderPlaced } from './events.ts';
+export { isOrderViewEventType, orderViewEventTypes, type OrderEvent, type OrderLine, type OrderPlaced, type OrderViewEventType } from './events.ts';
 export {
+  deriveStatus,
   evolveOrderView,
   orderViewProjection,
   orderViewsCollection,
@@ -7,4 +8,5 @@ export {
   type OrderView,
   type OrderViewLine,
   type TimelineEntry,
+  type TimelineStep,
 } from './order-view.ts';
