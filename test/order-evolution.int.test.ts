@@ -4,7 +4,7 @@ import { startOrderProjector, type OrderProjector } from '@tributary/order-proje
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, serviceEnvironment, testKafka, testLogger, uniqueName } from './support.ts';
+import { eventually, readTopic, serviceEnvironment, testKafka, testLogger, uniqueName } from './support.ts';
 
 const names = { ordersTopic: uniqueName('orders'), database: uniqueName('evolution'), groupId: uniqueName('order-projector') };
 const env = serviceEnvironment(names);
@@ -47,28 +47,10 @@ describe('OrderPlaced v1 and v2 on one topic', () => {
 
     // The two records really carry two different writer schemas.
     const consumerCodec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
-    const records = await readAll(names.ordersTopic, 2);
+    const records = (await readTopic(names.ordersTopic, 2)).flatMap((record) => (record.value ? [record.value] : []));
     const schemaIds = new Set(records.map((value) => fromWireFormat(value).schemaId));
     expect(schemaIds.size).toBe(2);
     expect((await Promise.all(records.map((value) => consumerCodec.decode(value)))).map((d) => d.payload['channel']).sort()).toEqual(['MOBILE', 'WEB']);
     expect([v1?.offset, v2?.offset].every((offset) => offset !== '-1')).toBe(true);
   });
 });
-
-const readAll = async (topic: string, count: number): Promise<Buffer[]> => {
-  const consumer = testKafka().consumer({ groupId: uniqueName('read-all') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const values: Buffer[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: ({ message }) => {
-        if (message.value) values.push(message.value);
-        if (values.length >= count) resolve();
-        return Promise.resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return values;
-};

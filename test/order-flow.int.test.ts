@@ -7,10 +7,10 @@ import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
 import { startQueryApi, type QueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
 import { createEventProducer, readHeaders, readProvenance } from '@tributary/kafka';
-import type { Admin, KafkaMessage } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, serviceEnvironment, testKafka, testLogger, uniqueName } from './support.ts';
+import { eventually, readTopic, serviceEnvironment, testKafka, testLogger, uniqueName } from './support.ts';
 
 const names = { ordersTopic: uniqueName('orders'), database: uniqueName('orderflow'), groupId: uniqueName('order-projector') };
 const env = serviceEnvironment(names);
@@ -167,24 +167,6 @@ describe('the order flow on the real backbone', () => {
   });
 });
 
-/** The first `count` records of a topic, read with a throwaway group. */
-const readTopic = async (topic: string, count: number): Promise<KafkaMessage[]> => {
-  const consumer = testKafka().consumer({ groupId: uniqueName('read') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const records: KafkaMessage[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: ({ message }) => {
-        records.push(message);
-        if (records.length >= count) resolve();
-        return Promise.resolve();
-      },
-    });
-  });
-  await consumer.disconnect();
-  return records;
-};
 
 const codecForTests = () => createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaClient } from '@tributary/kafka';
 import { createLogger } from '@tributary/logger';
+import type { KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 
 /** A name no other test file uses: topics, groups and databases are never shared between files. */
@@ -46,4 +47,23 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, { timeo
     await sleep(intervalMs);
   }
   throw new Error(`condition not met within ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+};
+
+/** The first `count` records of a topic, read with a throwaway group. */
+export const readTopic = async (topic: string, count: number): Promise<KafkaMessage[]> => {
+  const consumer = testKafka().consumer({ groupId: uniqueName('read') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const records: KafkaMessage[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: ({ message }) => {
+        records.push(message);
+        if (records.length >= count) resolve();
+        return Promise.resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return records;
 };
