@@ -21,6 +21,8 @@ export default defineConfig({
           include: sources.map((dir) => `${dir}/*.int.test.ts`),
           // One backbone for the whole run; every test file names its own topics, groups and database.
           globalSetup: ['test/backbone.global-setup.ts'],
+          // Tests' own raw kafkajs producers use its default partitioner on purpose; no need to warn.
+          env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two cores run the broker, the registry and the store too: keep test files from piling on.
