@@ -27,7 +27,8 @@ const chooseGroups = async (admin: Admin, { groupId, all }: SnapshotOptions): Pr
   if (groupId !== undefined) {
     if (consumerGroups.includes(groupId)) return [groupId];
     const known = consumerGroups.filter((id) => !isThrowawayGroup(id)).sort();
-    throw new TributaryError('NOT_FOUND', `No consumer group ${groupId} on the broker; ${known.length > 0 ? `groups: ${known.join(', ')}` : 'there are no consumer groups'}.`);
+    const named = known.length > 20 ? `${known.slice(0, 20).join(', ')} and ${known.length - 20} more` : known.join(', ');
+    throw new TributaryError('NOT_FOUND', `No consumer group ${groupId} on the broker; ${known.length > 0 ? `groups: ${named}` : 'there are no consumer groups'}.`);
   }
   return consumerGroups.filter((id) => all === true || !isThrowawayGroup(id)).sort();
 };
@@ -53,7 +54,7 @@ export const snapshotGroups = async (kafka: Kafka, options: SnapshotOptions): Pr
       }
       return found;
     };
-    return await Promise.all(
+    const snapshots = await Promise.all(
       groups.map(async (group) => {
         const members = group.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(m.memberAssignment) }));
         const committed = (await admin.fetchOffsets({ groupId: group.groupId })).flatMap(({ topic, partitions }) => partitions.map(({ partition, offset }) => ({ topic, partition, offset })));
@@ -66,6 +67,7 @@ export const snapshotGroups = async (kafka: Kafka, options: SnapshotOptions): Pr
         return snapshot;
       }),
     );
+    return snapshots.sort((a, b) => a.groupId.localeCompare(b.groupId));
   } catch (cause) {
     if (cause instanceof TributaryError) throw cause;
     throw new TributaryError('KAFKA_UNAVAILABLE', `Cannot read consumer groups from the broker: ${(cause as Error).message}`, { cause });
