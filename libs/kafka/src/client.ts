@@ -14,6 +14,13 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * Responses kafkajs retries by itself, so they are not worth an error line: coordinators are briefly
+ * unavailable or elsewhere while a fresh broker creates __consumer_offsets and __transaction_state,
+ * and a transactional producer that fences an earlier one waits while its open transaction aborts.
+ */
+const retriedByKafkajs = ['group coordinator is not available', 'not the correct coordinator', 'another concurrent operation on the same transaction'];
+
 /** kafkajs with its log lines routed through the service's JSON logger. */
 export const createKafkaClient = ({ brokers, clientId, logger }: KafkaClientOptions): Kafka =>
   new Kafka({
@@ -25,9 +32,7 @@ export const createKafkaClient = ({ brokers, clientId, logger }: KafkaClientOpti
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-        // The coordinator is briefly unavailable while a fresh broker creates __consumer_offsets;
-        // kafkajs retries that by itself, so it is not worth an error line.
-        const quiet = typeof rest['error'] === 'string' && rest['error'].includes('group coordinator is not available');
+        const quiet = typeof rest['error'] === 'string' && retriedByKafkajs.some((text) => (rest['error'] as string).includes(text));
         logger.log(quiet ? 'debug' : (levels[level] ?? 'info'), message, { component: `kafkajs.${namespace}`, ...rest });
       },
   });
