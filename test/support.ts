@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaClient } from '@tributary/kafka';
+import { runCli } from '@tributary/cli';
+import { commands } from '@tributary/cli/commands';
 import { createLogger } from '@tributary/logger';
 import type { KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
@@ -66,4 +68,17 @@ export const readTopic = async (topic: string, count: number): Promise<KafkaMess
   });
   await consumer.disconnect();
   return records;
+};
+
+/** Runs the tributary CLI in this process against the test backbone, capturing what it prints. */
+export const runTributary = async (...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const backbone = inject('backbone');
+  const code = await runCli({ name: 'tributary', summary: 'test', subcommands: commands }, args, {
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    env: { KAFKA_BROKERS: backbone.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: backbone.registryUrl },
+  });
+  return { code, out, err };
 };
