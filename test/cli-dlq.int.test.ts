@@ -1,27 +1,14 @@
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
-import { runCli } from '@tributary/cli';
-import { commands } from '@tributary/cli/commands';
 import { deadLetterHeaders, deadLetterMessage, deadLetterTopic, ensureTopics, envelopeHeaders, createEnvelope, eventTopic, readHeaders, redrivenFromHeader } from '@tributary/kafka';
 import { Partitioners, type KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, testKafka, uniqueName } from './support.ts';
+import { eventually, testKafka, uniqueName, runTributary } from './support.ts';
 
 const topic = uniqueName('dlq-orders');
 const dlq = deadLetterTopic(topic);
-const root = { name: 'tributary', summary: 'test', subcommands: commands };
 const kafka = testKafka();
 
-const tributary = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const backbone = inject('backbone');
-  const code = await runCli(root, args, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: { KAFKA_BROKERS: backbone.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: backbone.registryUrl },
-  });
-  return { code, out, err };
-};
+const tributary = runTributary;
 
 /** What the consumer runtime parks: the original record, plus provenance headers. */
 const parked = [

@@ -1,27 +1,13 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '@tributary/cli';
-import { commands } from '@tributary/cli/commands';
 import { ensureTopics, eventTopic } from '@tributary/kafka';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { testKafka, uniqueName } from './support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testKafka, uniqueName, runTributary } from './support.ts';
 
 const topic = uniqueName('cli-orders');
-const root = { name: 'tributary', summary: 'test', subcommands: commands };
 
-/** Runs the CLI in this process against the test backbone, capturing what it prints. */
-const tributary = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const backbone = inject('backbone');
-  const code = await runCli(root, args, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: { KAFKA_BROKERS: backbone.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: backbone.registryUrl },
-  });
-  return { code, out, err };
-};
+const tributary = runTributary;
 
 const order = (orderId: string, extra: Record<string, unknown> = {}) => ({
   orderId,

@@ -1,28 +1,15 @@
-import { runCli } from '@tributary/cli';
-import { commands } from '@tributary/cli/commands';
 import { createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
 import { Partitioners, type Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, testKafka, testLogger, uniqueName } from './support.ts';
+import { eventually, testKafka, testLogger, uniqueName, runTributary } from './support.ts';
 
 const topic = uniqueName('lag-orders');
 const groupId = uniqueName('lag-projector');
 const throwaway = `tributary-tail-${uniqueName('lag')}`;
-const root = { name: 'tributary', summary: 'test', subcommands: commands };
 const kafka = testKafka();
 let consumer: Consumer | undefined;
 
-const tributary = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const backbone = inject('backbone');
-  const code = await runCli(root, args, {
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    env: { KAFKA_BROKERS: backbone.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: backbone.registryUrl },
-  });
-  return { code, out, err };
-};
+const tributary = runTributary;
 
 /** Ten records in each of three partitions; the group takes the first six of each and stops there. */
 beforeAll(async () => {
