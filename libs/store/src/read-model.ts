@@ -55,39 +55,80 @@ const writeFor = <V>(previousVersion: number, next: Tracked<V>): AnyBulkWriteOpe
 const storeError = (cause: unknown, action: string) =>
   new TributaryError('STORE_UNAVAILABLE', `Store failed to ${action}: ${(cause as Error).message}`, { cause });
 
-export const openReadModel = <V>(db: Db, name: string): ReadModel<V> => {
+export interface ReadModelOptions {
+  /**
+   * Documents this instance wrote last, kept in memory (least recently used dropped first). A batch
+   * folds cached and unseen documents without reading the store: unseen ones are inserted, cached
+   * ones replaced at their cached version, and a conflict (someone else wrote, or the document
+   * existed after all) falls back to reading the store. Compare-and-set keeps this correct.
+   */
+  cacheSize?: number;
+}
+
+/** A small least-recently-used map: Map keeps insertion order, so re-inserting marks use. */
+const lruCache = <V>(capacity: number) => {
+  const entries = new Map<string, Tracked<V>>();
+  return {
+    get(id: string): Tracked<V> | undefined {
+      const found = entries.get(id);
+      if (found) {
+        entries.delete(id);
+        entries.set(id, found);
+      }
+      return found;
+    },
+    set(tracked: Tracked<V>): void {
+      if (capacity <= 0) return;
+      entries.delete(tracked.id);
+      entries.set(tracked.id, tracked);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
+    },
+    delete: (id: string) => entries.delete(id),
+  };
+};
+
+export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: ReadModelOptions = {}): ReadModel<V> => {
   const collection = db.collection<StoredDocument>(name);
+  const cache = lruCache<V>(cacheSize);
+
+  const readStored = async (ids: string[]): Promise<Map<string, Tracked<V>>> => {
+    const stored = await collection.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
+      throw storeError(cause, `read ${name}`);
+    });
+    const byId = new Map(stored.map((doc) => [doc._id, toTracked<V>(doc._id, doc)]));
+    return new Map(ids.map((id) => [id, byId.get(id) ?? toTracked<V>(id, undefined)]));
+  };
+
   return {
     collection,
     async apply(events, projection) {
       const pending = groupByDocument(events, projection);
-      let applied = 0;
-      let duplicates = 0;
-      const documents = pending.size;
-      for (let attempt = 1; attempt <= maxAttempts && pending.size > 0; attempt += 1) {
+      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
         const ids = [...pending.keys()];
-        const stored = new Map((await collection.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
-          throw storeError(cause, `read ${name}`);
-        })).map((doc) => [doc._id, doc]));
+        // First try: what this instance last wrote, and "new" for the rest. Later tries: the store.
+        const current = attempt === 1 ? new Map(ids.map((id) => [id, cache.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(ids);
+        let applied = 0;
+        let duplicates = 0;
         const writes: AnyBulkWriteOperation<StoredDocument>[] = [];
+        const written: Tracked<V>[] = [];
         for (const [id, group] of pending) {
-          const current = toTracked<V>(id, stored.get(id));
-          const result = foldDocument(current, group, projection);
-          if (attempt === 1) duplicates += result.duplicates;
+          const base = current.get(id) ?? toTracked<V>(id, undefined);
+          const result = foldDocument(base, group, projection);
+          duplicates += result.duplicates;
           if (result.applied === 0) continue;
           applied += result.applied;
-          writes.push(writeFor(current.version, result.next));
+          writes.push(writeFor(base.version, result.next));
+          written.push(result.next);
         }
-        if (writes.length === 0) break;
-        if (await writeAll(collection, writes, name)) break;
-        // Another writer got there first for some document. Folding again from what is stored now
-        // is safe: positions make events already applied by anyone a no-op.
-        applied = 0;
-        if (attempt === maxAttempts) {
-          throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
+        if (writes.length === 0 || (await writeAll(collection, writes, name))) {
+          for (const tracked of written) cache.set(tracked);
+          return { documents: pending.size, applied, duplicates };
         }
+        // A compare-and-set lost (another writer, or a document this instance had not seen). Folding
+        // again from what is stored now is safe: positions make events applied by anyone a no-op.
+        for (const id of ids) cache.delete(id);
       }
-      return { documents, applied, duplicates };
+      throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
     },
     async findById(id) {
       const stored = await collection.findOne({ _id: id, _tombstone: { $ne: true } }).catch((cause: unknown) => {
