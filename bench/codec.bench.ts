@@ -1,25 +1,12 @@
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { compare, formatComparison } from './harness.ts';
+import { sampleOrder } from './sample-order.ts';
 
 export interface BenchOptions {
   registryUrl: string;
   full: boolean;
 }
 
-/** A realistic OrderPlaced: a few lines, exact prices, a promotion code. */
-const sampleOrder = (index: number) => ({
-  orderId: `3f2b8c1e-0000-4000-8000-${String(index).padStart(12, '0')}`,
-  customerId: `customer-${index % 997}`,
-  currency: 'EUR',
-  items: [
-    { sku: 'SKU-10001', quantity: 2, unitPrice: '19.99' },
-    { sku: 'SKU-20417', quantity: 1, unitPrice: '249.5' },
-    { sku: 'SKU-30990', quantity: 12, unitPrice: '0.35' },
-  ],
-  placedAt: new Date(1_780_000_000_000 + index),
-  channel: 'MOBILE',
-  promoCode: 'SPRING-10',
-});
 
 /**
  * Our Avro codec (registry look-ups cached) against JSON.stringify / JSON.parse on the same

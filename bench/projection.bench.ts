@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { createEventProducer, createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
 import { createLogger } from '@tributary/logger';
@@ -6,6 +5,7 @@ import { evolveOrderView, orderViewsCollection, type OrderPlaced } from '@tribut
 import { MongoClient, type Db } from 'mongodb';
 import { freshName, runCeiling, runDecodeOnly, runNaive, runProjector, type BenchTopic, type RunResult, type StoredView } from './projection-contenders.ts';
 import { formatProjectionReport, type ContenderRuns } from './projection-report.ts';
+import { sampleOrder } from './sample-order.ts';
 
 export interface ProjectionBenchOptions {
   kafkaBrokers: readonly string[];
@@ -16,19 +16,6 @@ export interface ProjectionBenchOptions {
 
 const partitions = 6;
 
-const sampleOrder = (index: number): OrderPlaced => ({
-  orderId: randomUUID(),
-  customerId: `customer-${index % 997}`,
-  currency: 'EUR',
-  items: [
-    { sku: 'SKU-10001', quantity: 2, unitPrice: '19.99' },
-    { sku: 'SKU-20417', quantity: 1, unitPrice: '249.5' },
-    { sku: 'SKU-30990', quantity: 12, unitPrice: '0.35' },
-  ],
-  placedAt: new Date(1_780_000_000_000 + index),
-  channel: 'MOBILE',
-  promoCode: index % 3 === 0 ? 'SPRING-10' : null,
-});
 
 /**
  * Produces the events once, and returns them as the read model will store them (view, version 1,
