@@ -62,7 +62,7 @@ afterAll(async () => {
 describe('tributary dlq', () => {
   it('lists every parked record with its provenance, none redriven yet', async () => {
     const listed = await tributary('dlq', 'list', topic);
-    expect(listed.code).toBe(0);
+    expect(listed.code, listed.err.join('\n')).toBe(0);
     expect(listed.out[0]?.split('\n')[0]).toMatch(/^DLQ\s+ORIGINAL\s+KEY\s+CODE\s+ATTEMPTS/);
     expect(listed.out[0]?.split('\n')).toHaveLength(5);
     expect(listed.out[0]).toContain(`0:0  ${topic}:0:10  o-1  DECODE_FAILED`);

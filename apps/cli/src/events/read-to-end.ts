@@ -59,6 +59,9 @@ export const readToEnd = async (kafka: Kafka, topics: readonly string[], { idleT
   });
   let crashed: Error | undefined;
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // kafkajs restarts the consumer itself after a retriable crash (a coordinator still loading on
+    // a fresh broker, say): only a crash it gives up on ends the read.
+    if (payload.restart) return;
     crashed = payload.error;
     finish();
   });
