@@ -1,5 +1,7 @@
 import type { Logger } from '@tributary/logger';
-import type { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TributaryError } from '@tributary/errors';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   name: string;
@@ -30,7 +32,9 @@ export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], lo
     const missing = specs.filter((spec) => !existing.has(spec.name));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // Leaders are awaited below: kafkajs's own wait fails on a fresh broker that does not know
+        // the topic yet ("does not host this topic-partition") instead of retrying.
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.name,
           numPartitions: spec.partitions,
@@ -38,10 +42,30 @@ export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], lo
           configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
       });
+      await awaitLeaders(admin, missing.map((spec) => spec.name));
       logger?.info('created topics', { topics: missing.map((spec) => spec.name) });
     }
     return missing.map((spec) => spec.name);
   } finally {
     await admin.disconnect();
   }
+};
+
+/** Polls metadata until every partition of the topics has a leader, or fails after the timeout. */
+const awaitLeaders = async (admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.length === topics.length && metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(200);
+  }
+  throw new TributaryError('KAFKA_UNAVAILABLE', `Topics ${topics.join(', ')} were created but have no partition leaders after ${timeoutMs / 1000} s${lastError instanceof Error ? `: ${lastError.message}` : ''}`, {
+    cause: lastError,
+  });
 };
