@@ -21,12 +21,20 @@ export const serviceEnvironment = (names: { ordersTopic: string; database: strin
     ORDERS_TOPIC: names.ordersTopic,
     INVENTORY_TOPIC: `${names.ordersTopic}-inventory`,
     PAYMENTS_TOPIC: `${names.ordersTopic}-payments`,
-    ...(names.groupId ? { ORDER_PROJECTOR_GROUP: names.groupId } : {}),
+    // Consumer groups are per file too: a group shared by files reading different topics would rebalance endlessly.
+    ORDER_PROJECTOR_GROUP: names.groupId ?? `${names.ordersTopic}-order-projector`,
+    INVENTORY_SERVICE_GROUP: `${names.ordersTopic}-inventory-service`,
+    PAYMENTS_SERVICE_GROUP: `${names.ordersTopic}-payments-service`,
+    ORDERS_SERVICE_GROUP: `${names.ordersTopic}-orders-service`,
     LOG_LEVEL: 'warn',
     // Port 0: the OS picks a free port, so test files running side by side never collide.
     ORDERS_API_PORT: '0',
     QUERY_API_PORT: '0',
     ORDER_PROJECTOR_PORT: '0',
+    INVENTORY_SERVICE_PORT: '0',
+    PAYMENTS_SERVICE_PORT: '0',
+    ORDERS_SERVICE_PORT: '0',
+    PAYMENT_GATEWAY_PORT: '0',
     ...extra,
   };
 };

@@ -23,6 +23,15 @@ export const errorCodes = {
   KAFKA_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   STORE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   TIMEOUT: { retryable: true, httpStatus: 503 },
+  /** A circuit breaker is open: the dependency behind it is failing, so calls wait instead of piling on. */
+  CIRCUIT_OPEN: { retryable: true, httpStatus: 503 },
+  /** A system outside the platform failed (5xx, connection refused or reset); the same call may work later. */
+  UPSTREAM_FAILED: { retryable: true, httpStatus: 502 },
+  /** A system outside the platform refused the request itself (a 4xx that is not a business answer). */
+  UPSTREAM_REJECTED: { retryable: false, httpStatus: 502 },
+  /** The request is valid but the resource's state does not allow it (for example cancelling a final order). */
+  CONFLICT: { retryable: false, httpStatus: 409 },
+  RATE_LIMITED: { retryable: true, httpStatus: 429 },
   EVENT_NOT_APPLICABLE: { retryable: false, httpStatus: 500 },
   INTERNAL: { retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { retryable: boolean; httpStatus: number }>;

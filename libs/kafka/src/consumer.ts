@@ -129,7 +129,8 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
           return { kind: 'done' };
         }
         if (disposition === 'deadLetter') return { kind: 'deadLetter', error, attempts: tries, firstFailureAt };
-        if (tries >= retry.attempts) return { kind: 'pause', error };
+        // An open breaker already knows the dependency is down: retrying into it only adds load.
+        if (error.code === 'CIRCUIT_OPEN' || tries >= retry.attempts) return { kind: 'pause', error };
         const delay = backoffDelay(tries, retry);
         logger.warn('transient failure, retrying', { groupId, topic: payload.batch.topic, partition: payload.batch.partition, code: error.code, reason: error.message, attempt: tries, delayMs: delay });
         await sleep(delay);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 
 /**
@@ -24,6 +24,18 @@ export const headerNames = {
   traceparent: 'traceparent',
   producer: 'producer',
 } as const satisfies Record<keyof Envelope, string>;
+
+/**
+ * An event id that depends only on what caused the event and its type, formatted as a UUID.
+ * A handler that runs twice for the same cause (a redelivery) produces the same id, so
+ * downstream de-duplication by event id recognises the second copy.
+ */
+export const derivedEventId = (cause: string, eventType: string): string => {
+  const hex = createHash('sha256').update(`${cause}\u0000${eventType}`).digest('hex');
+  // Version 5 and RFC 4122 variant bits, so tools that validate UUIDs accept it.
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
+};
 
 /** A W3C trace context for records that start a trace. */
 export const newTraceparent = (): string => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;

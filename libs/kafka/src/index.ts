@@ -3,8 +3,18 @@ export { createConsumerRunner, type ConsumedEvent, type ConsumerRunner, type Con
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 export { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
 export { detectStalls, partitionKey, type PartitionObservation, type StallReport, type StallState } from './stall.ts';
-export { causedBy, createEnvelope, envelopeHeaders, headerNames, newTraceparent, readHeaders, type Envelope } from './envelope.ts';
-export { createEventProducer, type EventProducer, type OutgoingEvent, type PublishedRecord } from './producer.ts';
+export { causedBy, createEnvelope, derivedEventId, envelopeHeaders, headerNames, newTraceparent, readHeaders, type Envelope } from './envelope.ts';
+export {
+  createEventProducer,
+  createTransactionalEventProducer,
+  positionsOf,
+  type ConsumedPosition,
+  type EventProducer,
+  type OutgoingEvent,
+  type PublishedRecord,
+  type TransactionalEventProducer,
+  type TransactionalOutput,
+} from './producer.ts';
 export { ensureTopics, eventTopic, eventTopicConfig, type TopicSpec } from './topics.ts';
 export {
   deadLetterHeaders,

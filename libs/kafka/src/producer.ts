@@ -1,6 +1,7 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
-import { Partitioners, type Kafka, type PartitionMetadata, type RecordMetadata } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type Kafka, type Message, type PartitionMetadata, type RecordMetadata, type Transaction } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 
 export interface OutgoingEvent {
@@ -30,20 +31,13 @@ export interface EventProducer {
 /** Which partition the key goes to: murmur2 as the Java client, so every producer of a topic agrees. */
 const choosePartition = Partitioners.DefaultPartitioner();
 
-export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kafka; codec: AvroCodec; producerName: string }): EventProducer => {
-  // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+type Prepared = { envelope: Envelope; message: Message & { partition: number; key: string } };
+
+/** Encodes events and picks their partitions; one invalid event fails the whole call before any send. */
+const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: string) => {
   // Partitions are chosen here rather than inside kafkajs, so each record's offset can be reported.
   const admin = kafka.admin();
   const partitionsOf = new Map<string, Promise<PartitionMetadata[]>>();
-  let connected = false;
-  producer.on(producer.events.CONNECT, () => {
-    connected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    connected = false;
-  });
-
   const partitionMetadata = (topic: string): Promise<PartitionMetadata[]> => {
     let metadata = partitionsOf.get(topic);
     if (!metadata) {
@@ -58,6 +52,34 @@ export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kaf
     }
     return metadata;
   };
+  const prepare = async (topic: string, events: readonly OutgoingEvent[]): Promise<Prepared[]> => {
+    const partitions = await partitionMetadata(topic);
+    return Promise.all(
+      events.map(async (event) => {
+        const envelope = createEnvelope(event.eventType, producerName, event.context);
+        const value = await codec.encode(topic, event.eventType, event.payload, event.version === undefined ? {} : { version: event.version });
+        const partition = choosePartition({ topic, partitionMetadata: partitions, message: { key: event.key, value } });
+        return { envelope, message: { key: event.key, value, partition, headers: envelopeHeaders(envelope) } };
+      }),
+    );
+  };
+  return { admin, prepare };
+};
+
+const asKafkaUnavailable = (topic: string, cause: unknown): TributaryError =>
+  isTributaryError(cause) ? cause : new TributaryError('KAFKA_UNAVAILABLE', `Could not produce to ${topic}: ${(cause as Error).message}`, { cause });
+
+export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kafka; codec: AvroCodec; producerName: string }): EventProducer => {
+  // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const { admin, prepare } = createPreparer(kafka, codec, producerName);
+  let connected = false;
+  producer.on(producer.events.CONNECT, () => {
+    connected = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    connected = false;
+  });
 
   return {
     get connected() {
@@ -70,21 +92,12 @@ export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kaf
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },
     async publish(topic, events) {
-      const partitions = await partitionMetadata(topic);
-      const messages = await Promise.all(
-        events.map(async (event) => {
-          const envelope = createEnvelope(event.eventType, producerName, event.context);
-          const value = await codec.encode(topic, event.eventType, event.payload, event.version === undefined ? {} : { version: event.version });
-          const partition = choosePartition({ topic, partitionMetadata: partitions, message: { key: event.key, value } });
-          return { envelope, message: { key: event.key, value, partition, headers: envelopeHeaders(envelope) } };
-        }),
-      );
+      const messages = await prepare(topic, events);
       let metadata: RecordMetadata[];
       try {
         metadata = await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
       } catch (cause) {
-        if (isTributaryError(cause)) throw cause;
-        throw new TributaryError('KAFKA_UNAVAILABLE', `Could not produce to ${topic}: ${(cause as Error).message}`, { cause });
+        throw asKafkaUnavailable(topic, cause);
       }
       // kafkajs reports a base offset per partition; a partition's records follow it in send order.
       const next = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
@@ -93,6 +106,104 @@ export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kaf
         if (offset >= 0n) next.set(message.partition, offset + 1n);
         return { topic, partition: message.partition, offset: offset.toString(), eventId: envelope.eventId };
       });
+    },
+  };
+};
+
+export interface ConsumedPosition {
+  topic: string;
+  partition: number;
+  /** Offset of the last record handled; the group resumes after it. */
+  offset: string;
+}
+
+export interface TransactionalOutput {
+  topic: string;
+  events: readonly OutgoingEvent[];
+}
+
+export interface TransactionalEventProducer {
+  connect(): Promise<void>;
+  /**
+   * Produces the events and commits the consumer group's positions in one Kafka transaction:
+   * read-committed consumers see the events exactly when the consumed records count as handled,
+   * so a crash in between leaves neither, and the redelivered records produce them once.
+   */
+  publishAndCommit(outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void>;
+  disconnect(): Promise<void>;
+  readonly connected: boolean;
+}
+
+/** The positions to commit after some consumed records: the highest offset per partition. */
+export const positionsOf = (records: readonly { topic: string; partition: number; offset: string }[]): ConsumedPosition[] => {
+  const highest = new Map<string, ConsumedPosition>();
+  for (const { topic, partition, offset } of records) {
+    const key = `${topic}:${partition}`;
+    const seen = highest.get(key);
+    if (!seen || BigInt(offset) > BigInt(seen.offset)) highest.set(key, { topic, partition, offset });
+  }
+  return [...highest.values()];
+};
+
+export const createTransactionalEventProducer = ({
+  kafka,
+  codec,
+  producerName,
+  transactionalId = `${producerName}-${randomUUID()}`,
+  transactionTimeoutMs = 15_000,
+}: {
+  kafka: Kafka;
+  codec: AvroCodec;
+  producerName: string;
+  /** Unique per live producer; a stable id lets a restarted instance fence and abort its predecessor. */
+  transactionalId?: string;
+  /** An instance that dies mid-transaction holds back read-committed readers of its partitions this long. */
+  transactionTimeoutMs?: number;
+}): TransactionalEventProducer => {
+  const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
+  const { admin, prepare } = createPreparer(kafka, codec, producerName);
+  let connected = false;
+  producer.on(producer.events.CONNECT, () => {
+    connected = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    connected = false;
+  });
+  // A producer runs one transaction at a time; partitions handled concurrently take turns here.
+  let turn: Promise<unknown> = Promise.resolve();
+
+  const run = async (outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
+    const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
+    let transaction: Transaction | undefined;
+    try {
+      transaction = await producer.transaction();
+      for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+      const byTopic = new Map<string, { partition: number; offset: string }[]>();
+      for (const { topic, partition, offset } of consumed.positions) {
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: (BigInt(offset) + 1n).toString() }]);
+      }
+      await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+      await transaction.commit();
+    } catch (cause) {
+      if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
+      throw asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+    }
+  };
+
+  return {
+    get connected() {
+      return connected;
+    },
+    async connect() {
+      await Promise.all([producer.connect(), admin.connect()]);
+    },
+    async disconnect() {
+      await Promise.all([producer.disconnect(), admin.disconnect()]);
+    },
+    publishAndCommit(outputs, consumed) {
+      const result = turn.then(() => run(outputs, consumed));
+      turn = result.catch(() => undefined);
+      return result;
     },
   };
 };
