@@ -40,8 +40,21 @@ export interface StockReservedV1 {
   reservedAt: Date;
 }
 
+/** Every line of an order is reserved. Carries the order's amount so the payment step needs no other stream. Key: orderId. Topic: inventory. */
+export interface StockReservedV2 {
+  orderId: string;
+  items: StockLine[];
+  /** The order's total, to be charged; null on events written before version 2 */
+  amount: string | null;
+  /** ISO 4217 code of the amount; null on events written before version 2 */
+  currency: string | null;
+  /** Who placed the order; null on events written before version 2 */
+  customerId: string | null;
+  reservedAt: Date;
+}
+
 /** The newest version of StockReserved. */
-export type StockReserved = StockReservedV1;
+export type StockReserved = StockReservedV2;
 
 /** The newest shape of every event type on the inventory stream, by event type. */
 export interface InventoryEvents {
