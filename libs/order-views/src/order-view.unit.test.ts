@@ -20,7 +20,7 @@ const placed: OrderEvent = {
     promoCode: null,
   },
 };
-const reserved: OrderEvent = { ...position, topic: 'inventory', eventType: 'StockReserved', payload: { orderId: 'o-1', items: [{ sku: 'A', quantity: 3 }], reservedAt: at(1) } };
+const reserved: OrderEvent = { ...position, topic: 'inventory', eventType: 'StockReserved', payload: { orderId: 'o-1', amount: '20.29', currency: 'EUR', customerId: 'c-1', items: [{ sku: 'A', quantity: 3 }], reservedAt: at(1) } };
 const authorized: OrderEvent = {
   ...position,
   topic: 'payments',
