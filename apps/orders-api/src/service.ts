@@ -3,9 +3,12 @@ import type { Server } from 'node:http';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen, parseInput } from '@tributary/http';
 import { createEventProducer, createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
+import { openSagaStore } from '@tributary/order-saga';
+import { connectStore } from '@tributary/store';
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, counter } from '@tributary/metrics';
 import { stopInOrder, type RunningService } from '@tributary/service';
+import { cancelOrder, cancelOrderCommand, orderIdParams } from './cancel-order.ts';
 import { orderPlaced, placeOrderCommand } from './place-order.ts';
 import type { OrdersApiSettings } from './settings.ts';
 
@@ -19,18 +22,27 @@ export interface OrdersApi extends RunningService {
 export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger = createLogger({ service: serviceName, level: settings.logLevel })): Promise<OrdersApi> => {
   const metrics = createMetricsRegistry(serviceName);
   const accepted = counter(metrics, 'orders_accepted_total', 'Orders accepted and published as OrderPlaced');
+  const cancellations = counter(metrics, 'orders_cancel_requests_total', 'Cancellation requests, by answer', ['outcome']);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createEventProducer({ kafka, codec, producerName: serviceName });
 
-  await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);
-  await producer.connect();
+  // Cancelling asks the saga's record whether the order is final; placing needs only Kafka.
+  const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
+  const sagas = openSagaStore(store.db);
+  try {
+    await ensureTopics(kafka, [eventTopic(settings.ordersTopic, settings.topicPartitions, settings.topicReplicationFactor)], logger);
+    await producer.connect();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 
   const app = createHttpApp({
     logger,
     metrics,
     bodyLimit: settings.bodyLimit,
-    readiness: { kafka: () => producer.connected },
+    readiness: { kafka: () => producer.connected, store: () => store.ping() },
     routes(router) {
       router.post('/orders', async (req, res) => {
         // Validation happens before anything is produced: a bad body leaves the topic untouched.
@@ -44,11 +56,26 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
         logger.info('order accepted', { orderId, correlationId: requestId });
         res.status(202).location(`/orders/${orderId}`).json({ orderId });
       });
+      router.post('/orders/:id/cancel', async (req, res) => {
+        const { id } = parseInput(orderIdParams, req.params, 'Path');
+        const command = parseInput(cancelOrderCommand, req.body ?? {});
+        const requestId = res.locals['requestId'] as string;
+        try {
+          await cancelOrder({ sagas, producer, ordersTopic: settings.ordersTopic, requestId, now: new Date() }, id, command);
+        } catch (error) {
+          cancellations.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' });
+          throw error;
+        }
+        cancellations.inc({ outcome: 'CANCELLED' });
+        logger.info('order cancelled', { orderId: id, correlationId: requestId });
+        res.status(202).location(`/orders/${id}`).json({ orderId: id, status: 'CANCELLED' });
+      });
     },
   });
 
   const server = await listen(app, settings.port, settings.host).catch(async (cause: unknown) => {
     await producer.disconnect();
+    await store.close();
     throw cause;
   });
   const address = server.address();
@@ -59,6 +86,6 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
     server,
     url: `http://${settings.host}:${boundPort}`,
     // Stop taking requests first, then let in-flight sends finish as the producer disconnects.
-    stop: () => stopInOrder([() => closeServer(server), () => producer.disconnect()]),
+    stop: () => stopInOrder([() => closeServer(server), () => producer.disconnect(), () => store.close()]),
   };
 };

@@ -1,0 +1,14 @@
+import { backboneSettings, consumerSettings, loadSettings, port, setting, text, topicSettings } from '@tributary/config';
+
+export const ordersServiceSettings = {
+  ...backboneSettings,
+  ...topicSettings,
+  ...consumerSettings,
+  groupId: setting('ORDERS_SERVICE_GROUP', text('orders-service'), 'Consumer group of the order saga'),
+  port: setting('ORDERS_SERVICE_PORT', port(3005), "Port of the order saga's health and metrics endpoints"),
+  host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),
+};
+
+export type OrdersServiceSettings = ReturnType<typeof loadOrdersServiceSettings>;
+
+export const loadOrdersServiceSettings = (env: Record<string, string | undefined> = process.env) => loadSettings(ordersServiceSettings, env);
