@@ -5,6 +5,10 @@
 #   docker build --build-arg APP=orders-api      --build-arg PORT=3000 -t tributary/orders-api .
 #   docker build --build-arg APP=order-projector --build-arg PORT=3002 -t tributary/order-projector .
 #   docker build --build-arg APP=query-api       --build-arg PORT=3001 -t tributary/query-api .
+#   docker build --build-arg APP=cli -t tributary/cli .      # the tributary command, for setup jobs
+#
+# Any folder under apps/ with src/main.ts and a package named @tributary/<folder> builds this way
+# (compose and the Helm chart list each service's APP and PORT).
 #
 # Workspace packages export their TypeScript sources and run through tsx (a runtime dependency of
 # every app), so there is no compile step: the image holds the sources and the app's production
@@ -32,6 +36,18 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund --workspace "@tributary/${APP}" \
  && rm -rf /app/node_modules/.cache
 
+# The app's own folder and those of the apps it depends on (the CLI runs the services in process):
+# npm linked exactly those under node_modules/@tributary, one link per package, named after its
+# folder. The other apps stay out of the image.
+FROM node:${NODE_VERSION}-alpine AS apps
+ARG APP
+WORKDIR /src
+COPY apps ./apps
+COPY --from=deps /app/node_modules/@tributary ./linked
+RUN test -f "apps/${APP}/src/main.ts" || { echo "apps/${APP}/src/main.ts does not exist" >&2; exit 1; } \
+ && for dir in apps/*; do [ -L "linked/${dir#apps/}" ] || rm -rf "$dir"; done \
+ && rm -rf linked
+
 FROM node:${NODE_VERSION}-alpine AS runtime
 ARG APP
 ARG PORT=3000
@@ -46,7 +62,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY libs ./libs
-COPY apps/${APP} ./apps/${APP}
+COPY --from=apps /src/apps ./apps
 COPY schemas ./schemas
 COPY infra/scripts/healthcheck.mjs infra/scripts/ensure-topics.mjs ./infra/scripts/
 # The app's own folder holds src/main.ts; `--import tsx` resolves from /app/node_modules.

@@ -1,6 +1,7 @@
 // The service image (the root Dockerfile) runs as a non-root user and holds production
-// dependencies only. A text check of the Dockerfile and .dockerignore; no Docker engine needed.
-import { readFileSync } from 'node:fs';
+// dependencies only, and every app under apps/ with a src/main.ts builds with it. A text check of
+// the Dockerfile, .dockerignore and the apps' package.json files; no Docker engine needed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../', import.meta.url);
@@ -129,5 +130,93 @@ describe('.dockerignore', () => {
   ])('excludes %s from the build context', (folder, alternatives) => {
     expect(excludes(...alternatives), `.dockerignore must exclude ${folder} (one of: ${alternatives.join(', ')})`).toBe(true);
     expect(patterns.filter((p) => p.startsWith('!') && p.includes(folder)), `.dockerignore re-includes ${folder}`).toEqual([]);
+  });
+});
+
+/**
+ * Docker's .dockerignore matching, enough for our patterns: `*` and `?` within one path segment,
+ * `**` across segments, a pattern also excludes everything under a folder it matches, and the
+ * last matching line wins (`!` re-includes).
+ */
+const ignoredBy = (patterns: readonly string[]) => {
+  const rules = patterns.map((pattern) => {
+    const negated = pattern.startsWith('!');
+    const body = (negated ? pattern.slice(1) : pattern).replace(/^\/+|\/+$/g, '');
+    const source = body
+      .split(/(\*\*\/?|\*|\?)/)
+      .map((part) => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    return { negated, regex: new RegExp(`^${source}(?:/.*)?$`) };
+  });
+  return (file: string) => rules.reduce((ignored, rule) => (rule.regex.test(file) ? !rule.negated : ignored), false);
+};
+
+interface PackageJson {
+  name?: string;
+  dependencies?: Record<string, string>;
+}
+const readPackage = (dir: string) => JSON.parse(read(`${dir}/package.json`)) as PackageJson;
+
+/** Workspace folders by package name (libs/* and apps/*). */
+const workspaces = new Map(
+  ['libs', 'apps'].flatMap((parent) =>
+    readdirSync(new URL(`${parent}/`, root), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(new URL(`${parent}/${entry.name}/package.json`, root)))
+      .map((entry) => [readPackage(`${parent}/${entry.name}`).name ?? '', `${parent}/${entry.name}`] as const),
+  ),
+);
+
+/** Every app the Dockerfile can build: a folder under apps/ with src/main.ts (the image's CMD). */
+const apps = readdirSync(new URL('apps/', root), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(new URL(`apps/${entry.name}/src/main.ts`, root)))
+  .map((entry) => entry.name)
+  .sort();
+
+describe('every app under apps/ builds with the Dockerfile (--build-arg APP=<folder>)', () => {
+  const ignorePatterns = read('.dockerignore')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const ignored = ignoredBy(ignorePatterns);
+  const deps = stages.find((stage) => npmInstalls(stage).some((i) => /--omit=dev/.test(i.args)));
+
+  it('finds the apps', () => {
+    expect(apps, 'no folder under apps/ has a src/main.ts').toContain('orders-api');
+  });
+
+  it('installs the app named by the APP build argument and starts in its folder', () => {
+    expect(deps, 'no stage runs npm ci --omit=dev').toBeDefined();
+    expect(npmInstalls(deps!).map((i) => i.args).join('\n'), 'npm ci must install the one app: --workspace "@tributary/${APP}"').toMatch(/--workspace[= ]"?@tributary\/\$\{?APP\}?"?/);
+    const workdirs = finalStage!.instructions.filter((i) => i.keyword === 'WORKDIR');
+    expect(workdirs.at(-1)?.args, 'the final stage must run from the app\'s folder, where src/main.ts is').toMatch(/^\/app\/apps\/\$\{?APP\}?$/);
+  });
+
+  it.each(apps)('%s: package @tributary/<folder>, tsx at run time, sources in the build context', (app) => {
+    const manifest = readPackage(`apps/${app}`);
+    // The image installs `--workspace @tributary/${APP}` and keeps app folders by their link name.
+    expect(manifest.name, `apps/${app}/package.json: the name must be @tributary/${app}`).toBe(`@tributary/${app}`);
+    // CMD is `node --import tsx src/main.ts`, and devDependencies are not installed.
+    expect(manifest.dependencies?.['tsx'], `apps/${app}/package.json: tsx must be in dependencies (the image runs src/main.ts with --import tsx)`).toBeDefined();
+    for (const file of [`apps/${app}/package.json`, `apps/${app}/src/main.ts`]) {
+      expect(ignored(file), `.dockerignore keeps ${file} out of the build context`).toBe(false);
+    }
+  });
+
+  it.each(apps)('%s: every workspace package it depends on is a folder named after the package, in the image', (app) => {
+    const local = Object.keys(readPackage(`apps/${app}`).dependencies ?? {}).filter((name) => name.startsWith('@tributary/'));
+    for (const name of local) {
+      const dir = workspaces.get(name);
+      expect(dir, `apps/${app} depends on ${name}, which is no workspace under libs/ or apps/`).toBeDefined();
+      expect(dir!.split('/')[1], `${dir}: the folder must be named after its package ${name}`).toBe(name.slice('@tributary/'.length));
+      expect(ignored(`${dir}/package.json`), `.dockerignore keeps ${dir} out of the build context`).toBe(false);
+      if (dir!.startsWith('apps/')) {
+        // Another app's sources: the final stage must take apps/ from a stage, not only apps/${APP}.
+        const copiesApps = copiesFromStages(finalStage!).some(({ instruction }) => /\s\.?\/?(app\/)?apps\/?$/.test(instruction.args));
+        expect(copiesApps, `apps/${app} depends on ${name} (${dir}): the final stage must copy the apps it depends on too`).toBe(true);
+      } else {
+        const copiesLibs = finalStage!.instructions.some((i) => i.keyword === 'COPY' && /^libs\s/.test(i.args));
+        expect(copiesLibs, 'the final stage must copy libs/').toBe(true);
+      }
+    }
   });
 });
