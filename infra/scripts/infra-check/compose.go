@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,12 +30,55 @@ func portVariable(app string) string {
 	return strings.ToUpper(strings.ReplaceAll(app, "-", "_")) + "_PORT"
 }
 
+// settingName finds the environment variable of a `setting('NAME', ...)` declaration (libs/config).
+var settingName = regexp.MustCompile(`\bsetting\(\s*['"]([A-Z][A-Z0-9_]*)['"]`)
+
+// runtimeVariables are read by Node.js or tsx, not by a settings declaration.
+var runtimeVariables = map[string]bool{"NODE_ENV": true, "NODE_OPTIONS": true, "TSX_DISABLE_CACHE": true}
+
+// declaredSettings returns the variables declared with setting(...) in the TypeScript sources under
+// dirs (tests left out).
+func declaredSettings(dirs ...string) (map[string]bool, error) {
+	names := map[string]bool{}
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, entry fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if entry.IsDir() && entry.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+			if entry.IsDir() || !strings.HasSuffix(path, ".ts") || strings.HasSuffix(path, ".test.ts") {
+				return nil
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, match := range settingName.FindAllStringSubmatch(string(raw), -1) {
+				names[match[1]] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
 func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 	options, err := cli.NewProjectOptions([]string{composeFile}, cli.WithOsEnv, cli.WithName("tributary"))
 	if err != nil {
 		return nil, err
 	}
 	project, err := options.LoadProject(context.Background())
+	if err != nil {
+		return nil, err
+	}
+
+	// Settings every app may read: the shared ones declared in libs/ (backbone, topics, consumers...).
+	shared, err := declaredSettings(filepath.Join(root, "libs"))
 	if err != nil {
 		return nil, err
 	}
@@ -55,12 +100,38 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 			continue
 		}
 		apps[app] = true
-		if name != app && name != "topic-setup" {
-			problems = append(problems, fmt.Sprintf("service %s builds APP=%s: name the service after its app", name, app))
+		// A one-shot job (restart: "no") may run any app's image under its own name, like the
+		// setup jobs; a long-running service is named after its app.
+		if name != app && service.Restart != "no" {
+			problems = append(problems, fmt.Sprintf("service %s builds APP=%s: name the service after its app (or make it a one-shot job, restart: \"no\")", name, app))
 		}
 		port := value(service.Build.Args["PORT"])
 		if name != app {
 			continue
+		}
+		// Every variable the service sets is a setting the app reads: a misspelt name would be
+		// ignored silently and the default used.
+		settingsFile := filepath.Join(root, "apps", app, "src", "settings.ts")
+		if _, err := os.Stat(settingsFile); err != nil {
+			problems = append(problems, fmt.Sprintf("service %s: apps/%s/src/settings.ts is missing, so its environment cannot be checked", name, app))
+		} else {
+			own, err := declaredSettings(filepath.Join(root, "apps", app, "src"))
+			if err != nil {
+				return nil, err
+			}
+			if !own[portVariable(app)] {
+				problems = append(problems, fmt.Sprintf("service %s: apps/%s/src declares no setting %s (its port)", name, app, portVariable(app)))
+			}
+			var unknown []string
+			for variable := range service.Environment {
+				if !own[variable] && !shared[variable] && !runtimeVariables[variable] {
+					unknown = append(unknown, variable)
+				}
+			}
+			sort.Strings(unknown)
+			for _, variable := range unknown {
+				problems = append(problems, fmt.Sprintf("service %s: %s is no setting of apps/%s or libs/ (setting('%s', ...))", name, variable, app, variable))
+			}
 		}
 		env := value(service.Environment[portVariable(app)])
 		if env == "" {
@@ -165,4 +236,3 @@ func value(v *string) string {
 	}
 	return *v
 }
-
