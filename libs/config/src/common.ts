@@ -1,5 +1,5 @@
 import { setting } from './settings.ts';
-import { brokerList, httpUrl, mongoUri, oneOf, positiveInt, text } from './types.ts';
+import { bool, brokerList, countOrOff, httpUrl, mongoUri, oneOf, optionalText, originList, positiveInt, text } from './types.ts';
 
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
 
@@ -21,6 +21,25 @@ export const backboneSettings = {
   topicPartitions: setting('TOPIC_PARTITIONS', positiveInt(6, 10_000), 'Partitions of topics the platform creates'),
   topicReplicationFactor: setting('TOPIC_REPLICATION_FACTOR', positiveInt(1, 32), 'Replication factor of topics the platform creates'),
   logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level'),
+  // How to reach a secured Kafka: TLS and SASL (PLAIN or SCRAM). Off by default, as on loopback.
+  kafkaTls: setting('KAFKA_TLS', bool(false), 'Connect to Kafka over TLS'),
+  kafkaTlsCaFile: setting('KAFKA_TLS_CA_FILE', optionalText(), 'PEM file of the CA that signed the brokers\' certificates (default: the system CAs)'),
+  kafkaSaslMechanism: setting('KAFKA_SASL_MECHANISM', oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'], 'none'), 'SASL mechanism for Kafka'),
+  kafkaSaslUsername: setting('KAFKA_SASL_USERNAME', optionalText(), 'SASL user name for Kafka'),
+  kafkaSaslPassword: setting('KAFKA_SASL_PASSWORD', optionalText(), 'SASL password for Kafka', { secret: true }),
+};
+
+/** Settings of services that answer HTTP. */
+export const httpSettings = {
+  host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),
+  bodyLimit: setting('HTTP_BODY_LIMIT', text('64kb'), 'Largest accepted request body'),
+  corsOrigins: setting('CORS_ALLOWED_ORIGINS', originList(), 'Origins whose browser pages may call the API, comma-separated (none by default: CORS closed)'),
+};
+
+/** Settings of services that accept commands (requests that produce events). */
+export const commandSettings = {
+  commandRateLimit: setting('COMMAND_RATE_LIMIT', countOrOff(1_000, 10_000_000), 'Commands one client address may send per window (0 turns the limit off)'),
+  commandRateWindowMs: setting('COMMAND_RATE_WINDOW_MS', positiveInt(10_000, 3_600_000), 'Length of the rate-limit window'),
 };
 
 export const topicSettings = {

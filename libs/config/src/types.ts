@@ -40,3 +40,18 @@ export const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .transform((value) => value === 'true' || value === '1' || value === 'yes')
     .default(fallback);
+
+/** A comma-separated list of http(s) origins such as https://shop.example.com; empty by default. */
+export const originList = () =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .refine((entries) => entries.every((entry) => /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(entry)), 'must be origins such as https://shop.example.com, comma-separated')
+    .default([]);
+
+/** Any non-empty text, or nothing: for optional values such as credentials. */
+export const optionalText = () => z.string().min(1, 'must not be empty when set').optional();
+
+/** A whole number from 0 (meaning "off") up to max. */
+export const countOrOff = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(max, `must be at most ${max}`).default(fallback);

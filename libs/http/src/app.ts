@@ -3,6 +3,7 @@ import type { Logger } from '@tributary/logger';
 import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
 import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, notFound } from './errors.ts';
+import { corsPolicy, securityHeaders } from './protection.ts';
 import { requestId } from './request-id.ts';
 
 /** A named dependency check for /readyz: true when that dependency can serve. */
@@ -14,6 +15,8 @@ export interface HttpAppOptions {
   readiness: ReadinessChecks;
   /** Largest JSON body accepted. */
   bodyLimit?: string;
+  /** Origins whose browser pages may call this service; none by default (CORS closed). */
+  corsOrigins?: readonly string[];
   /** Mounts the service's own routes between the common middleware and the error handling. */
   routes: (app: Express) => void;
 }
@@ -47,11 +50,15 @@ const runChecks = async (checks: ReadinessChecks): Promise<Record<string, boolea
 };
 
 /** An express app with request ids, metrics, /healthz, /readyz, /metrics and JSON errors. */
-export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', routes }: HttpAppOptions): Express => {
+export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes }: HttpAppOptions): Express => {
   const app = express();
   app.disable('x-powered-by');
+  // Flat string values only: `a[b]=c` stays a key named "a[b]" instead of becoming an object.
   app.set('query parser', 'simple');
   app.use(requestId());
+  app.use(securityHeaders());
+  const cors = corsPolicy(corsOrigins);
+  if (cors) app.use(cors);
   app.use(httpMetrics(metrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });

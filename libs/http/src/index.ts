@@ -2,3 +2,4 @@ export { closeServer, createHttpApp, listen, type HttpAppOptions, type Readiness
 export { errorHandler, notFound, sendError, type ErrorBody } from './errors.ts';
 export { requestId } from './request-id.ts';
 export { parseInput, type FieldProblem } from './validation.ts';
+export { commandRateLimit, corsPolicy, securityHeaders, type RateLimitOptions } from './protection.ts';

@@ -1,10 +1,13 @@
 import type { Logger } from '@tributary/logger';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaSecurity, type KafkaSecuritySettings } from './security.ts';
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
   clientId: string;
   logger: Logger;
+  /** TLS and SASL, from the KAFKA_TLS* and KAFKA_SASL_* settings; plain text when absent. */
+  security?: KafkaSecuritySettings;
 }
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -22,10 +25,11 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 const retriedByKafkajs = ['group coordinator is not available', 'not the correct coordinator', 'another concurrent operation on the same transaction'];
 
 /** kafkajs with its log lines routed through the service's JSON logger. */
-export const createKafkaClient = ({ brokers, clientId, logger }: KafkaClientOptions): Kafka =>
+export const createKafkaClient = ({ brokers, clientId, logger, security }: KafkaClientOptions): Kafka =>
   new Kafka({
     clientId,
     brokers: [...brokers],
+    ...(security ? kafkaSecurity(security) : {}),
     connectionTimeout: 3_000,
     logLevel: logLevel.WARN,
     logCreator:

@@ -1,4 +1,5 @@
 export { createKafkaClient, type KafkaClientOptions } from './client.ts';
+export { kafkaSecurity, type KafkaSecurity, type KafkaSecuritySettings } from './security.ts';
 export { createConsumerRunner, type ConsumedEvent, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer.ts';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 export { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';

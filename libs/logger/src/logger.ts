@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { redactField } from './redact.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
@@ -11,6 +12,12 @@ export interface LoggerOptions {
 
 export type Logger = winston.Logger;
 
+/** Masks secrets in every field of a line, including the message, after errors are expanded. */
+const redactSecrets = winston.format((info) => {
+  for (const key of Object.keys(info)) info[key] = redactField(key, info[key]);
+  return info;
+});
+
 /**
  * JSON lines with timestamp, level, service and message; `logger.child({ correlationId })`
  * adds the correlation id to every line logged while handling one request or event.
@@ -22,6 +29,7 @@ export const createLogger = ({ service, level = 'info', stream }: LoggerOptions)
     format: winston.format.combine(
       winston.format.timestamp(),
       winston.format.errors({ stack: false }),
+      redactSecrets(),
       winston.format.json(),
     ),
     transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],

@@ -36,3 +36,29 @@ describe('createLogger', () => {
     expect(lines.map((line) => line['message'])).toEqual(['shown']);
   });
 });
+
+describe('secrets in log lines', () => {
+  it('masks passwords in connection strings and values under secret-looking keys, wherever they appear', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 's', stream });
+    logger.error('cannot reach mongodb://admin:hunter2@db.internal:27017/tributary', {
+      config: { KAFKA_SASL_PASSWORD: 'sasl-secret', saslPassword: 'sasl-secret', username: 'svc', brokers: ['b:9092'] },
+      headers: { authorization: 'Bearer abc.def', 'x-api-key': 'k-123' },
+      error: { message: 'connect failed for amqp://user:p%40ss@host/' },
+      token: 'tok-1',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const line = JSON.stringify(lines[0]);
+    for (const secret of ['hunter2', 'sasl-secret', 'Bearer abc.def', 'k-123', 'p%40ss', 'tok-1']) expect(line).not.toContain(secret);
+    expect(lines[0]?.['message']).toBe('cannot reach mongodb://admin:[redacted]@db.internal:27017/tributary');
+    expect(lines[0]).toMatchObject({ config: { username: 'svc', brokers: ['b:9092'] } });
+  });
+
+  it('masks secrets in errors logged as objects', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 's', stream });
+    logger.error(new Error('auth failed for mongodb://u:pw-secret@h/'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(JSON.stringify(lines[0])).not.toContain('pw-secret');
+  });
+});

@@ -1,9 +1,18 @@
 import { once } from 'node:events';
-import { createLogger } from '@tributary/logger';
+import type { Server } from 'node:http';
+import { startInventoryService } from '@tributary/inventory-service';
+import { loadInventoryServiceSettings } from '@tributary/inventory-service/settings';
+import { createLogger, type Logger } from '@tributary/logger';
 import { startOrderProjector } from '@tributary/order-projector';
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
 import { startOrdersApi } from '@tributary/orders-api';
 import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
+import { startOrdersService } from '@tributary/orders-service';
+import { loadOrdersServiceSettings } from '@tributary/orders-service/settings';
+import { startPaymentGateway } from '@tributary/payment-gateway';
+import { loadPaymentGatewaySettings } from '@tributary/payment-gateway/settings';
+import { startPaymentsService } from '@tributary/payments-service';
+import { loadPaymentsServiceSettings } from '@tributary/payments-service/settings';
 import { startQueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
 import { stopInOrder, type RunningService } from '@tributary/service';
@@ -15,29 +24,50 @@ const table = (rows: readonly (readonly string[])[]): string => {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
 };
 
+interface ServiceEntry {
+  name: string;
+  start(env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningService & { server: Server }>;
+  /** What to try against it, printed in the endpoint table. */
+  hint(url: string): string;
+}
+
+const sampleOrder = '{"customerId":"c-1","currency":"EUR","items":[{"sku":"SKU-1","quantity":1,"unitPrice":"9.99"}]}';
+
+/**
+ * Every service of the order flow, in start order: the outside world first (the gateway
+ * simulator), then the consumers, then the HTTP APIs users call, so nothing is accepted before
+ * something is there to handle it.
+ */
+const services: readonly ServiceEntry[] = [
+  { name: 'payment-gateway', start: (env, logger) => startPaymentGateway(loadPaymentGatewaySettings(env), logger), hint: (url) => `GET ${url}/admin/behaviour (simulated outside system)` },
+  { name: 'inventory-service', start: (env, logger) => startInventoryService(loadInventoryServiceSettings(env), logger), hint: (url) => `curl -X PUT ${url}/stock/SKU-1 -H 'content-type: application/json' -d '{"quantity":100}'` },
+  { name: 'payments-service', start: (env, logger) => startPaymentsService(loadPaymentsServiceSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
+  { name: 'orders-service', start: (env, logger) => startOrdersService(loadOrdersServiceSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
+  { name: 'order-projector', start: (env, logger) => startOrderProjector(loadOrderProjectorSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
+  { name: 'query-api', start: (env, logger) => startQueryApi(loadQueryApiSettings(env), logger), hint: (url) => `curl ${url}/orders/<orderId>` },
+  {
+    name: 'orders-api',
+    start: (env, logger) => startOrdersApi(loadOrdersApiSettings(env), logger),
+    hint: (url) => `curl -X POST ${url}/orders -H 'content-type: application/json' -d '${sampleOrder}'`,
+  },
+];
+
 /** Starts the services in this process, one after another, so a failure names the service. */
 const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
   const running: { name: string; service: RunningService }[] = [];
   const level = (env['LOG_LEVEL'] as 'info' | undefined) ?? 'info';
+  const rows: string[][] = [['service', 'endpoint', 'try']];
   try {
-    const ordersApi = await startOrdersApi(loadOrdersApiSettings(env), createLogger({ service: 'orders-api', level }));
-    running.push({ name: 'orders-api', service: ordersApi });
-    const projector = await startOrderProjector(loadOrderProjectorSettings(env), createLogger({ service: 'order-projector', level }));
-    running.push({ name: 'order-projector', service: projector });
-    const queryApi = await startQueryApi(loadQueryApiSettings(env), createLogger({ service: 'query-api', level }));
-    running.push({ name: 'query-api', service: queryApi });
-    const projectorSettings = loadOrderProjectorSettings(env);
-    return {
-      running,
-      rows: [
-        ['service', 'endpoint', 'try'],
-        ['orders-api', ordersApi.url, `curl -X POST ${ordersApi.url}/orders -H 'content-type: application/json' -d '{"customerId":"c-1","currency":"EUR","items":[{"sku":"SKU-1","quantity":1,"unitPrice":"9.99"}]}'`],
-        ['query-api', queryApi.url, `curl ${queryApi.url}/orders/<orderId>`],
-        ['order-projector', `http://${projectorSettings.host}:${projectorSettings.port}`, 'GET /readyz, /metrics'],
-      ],
-    };
+    for (const entry of services) {
+      const service = await entry.start(env, createLogger({ service: entry.name, level }));
+      running.push({ name: entry.name, service });
+      const address = service.server.address();
+      const url = `http://${env['HTTP_HOST'] ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : '?'}`;
+      rows.push([entry.name, url, entry.hint(url)]);
+    }
+    return { running, rows };
   } catch (error) {
-    io.err('start: a service failed to start; stopping the others');
+    io.err(`start: ${services[running.length]?.name ?? 'a service'} failed to start; stopping the others`);
     await stopInOrder(running.reverse().map(({ service }) => () => service.stop())).catch(() => undefined);
     throw error;
   }
@@ -52,7 +82,8 @@ export const startCommand: LeafCommand = {
     'no-stack': 'do not start the local backbone; use KAFKA_BROKERS, SCHEMA_REGISTRY_URL and MONGODB_URI as given',
     'keep-stack': 'leave the local backbone running after Ctrl-C (the next start reuses it)',
   },
-  details: 'Every service reads its settings from the environment (see README); ports default to 3000 (orders-api), 3001 (query-api), 3002 (order-projector).',
+  details:
+    'Every service reads its settings from the environment (see README); ports default to 3000 (orders-api), 3001 (query-api), 3002 (order-projector), 3003 (inventory-service), 3004 (payments-service), 3005 (orders-service), 3099 (payment-gateway, a simulator of the outside payment system).',
   run: async ({ values, io }) => {
     const useStack = values['no-stack'] !== true;
     let env = io.env;
