@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
-import { closeServer, createHttpApp, listen, parseInput } from '@tributary/http';
+import { closeServer, commandRateLimit, createHttpApp, listen, parseInput } from '@tributary/http';
 import { createEventProducer, createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
 import { openSagaStore } from '@tributary/order-saga';
 import { connectStore } from '@tributary/store';
@@ -23,7 +23,7 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
   const metrics = createMetricsRegistry(serviceName);
   const accepted = counter(metrics, 'orders_accepted_total', 'Orders accepted and published as OrderPlaced');
   const cancellations = counter(metrics, 'orders_cancel_requests_total', 'Cancellation requests, by answer', ['outcome']);
-  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
+  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createEventProducer({ kafka, codec, producerName: serviceName });
 
@@ -42,9 +42,11 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
     logger,
     metrics,
     bodyLimit: settings.bodyLimit,
+    corsOrigins: settings.corsOrigins,
     readiness: { kafka: () => producer.connected, store: () => store.ping() },
     routes(router) {
-      router.post('/orders', async (req, res) => {
+      const limited = commandRateLimit({ limit: settings.commandRateLimit, windowMs: settings.commandRateWindowMs });
+      router.post('/orders', limited, async (req, res) => {
         // Validation happens before anything is produced: a bad body leaves the topic untouched.
         const command = parseInput(placeOrderCommand, req.body);
         const orderId = randomUUID();
@@ -56,7 +58,7 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
         logger.info('order accepted', { orderId, correlationId: requestId });
         res.status(202).location(`/orders/${orderId}`).json({ orderId });
       });
-      router.post('/orders/:id/cancel', async (req, res) => {
+      router.post('/orders/:id/cancel', limited, async (req, res) => {
         const { id } = parseInput(orderIdParams, req.params, 'Path');
         const command = parseInput(cancelOrderCommand, req.body ?? {});
         const requestId = res.locals['requestId'] as string;

@@ -39,7 +39,7 @@ export const startOrdersService = async (
 
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   const sagas = openSagaStore(store.db);
-  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
+  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
   // Facts come from all three streams; the decision goes back to the orders stream.
