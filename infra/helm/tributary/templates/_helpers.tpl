@@ -57,9 +57,36 @@ skip those, so `autoscaling: {enabled: false}` would not switch anything off). R
 {{- toYaml $base -}}
 {{- end -}}
 
-{{/* One service's settings, serviceDefaults merged under it: dict "root" $ "name" <service>. Returns YAML. */}}
+{{/*
+One service's settings, serviceDefaults merged under it: dict "root" $ "name" <service>. Returns YAML.
+A service that simulates an external system (simulates: paymentGateway) is enabled only while
+<that system>.simulator.enabled is true.
+*/}}
 {{- define "tributary.service" -}}
-{{- include "tributary.deepMerge" (dict "base" .root.Values.serviceDefaults "over" (get .root.Values.services .name)) -}}
+{{- $svc := include "tributary.deepMerge" (dict "base" .root.Values.serviceDefaults "over" (get .root.Values.services .name)) | fromYaml -}}
+{{- with $svc.simulates -}}
+{{- $system := get $.root.Values . | default dict -}}
+{{- $simulator := $system.simulator | default dict -}}
+{{- $_ := set $svc "enabled" (and $svc.enabled $simulator.enabled) -}}
+{{- end -}}
+{{- toYaml $svc -}}
+{{- end -}}
+
+{{/* Base URL payments-service calls: the simulator's Service while it is enabled, else paymentGateway.url. */}}
+{{- define "tributary.paymentGatewayUrl" -}}
+{{- $gateway := .Values.paymentGateway -}}
+{{- if $gateway.simulator.enabled -}}
+{{- $simulator := "" -}}
+{{- range $name, $_ := .Values.services -}}
+{{- $svc := include "tributary.service" (dict "root" $ "name" $name) | fromYaml -}}
+{{- if and $svc.enabled (eq ($svc.simulates | default "") "paymentGateway") -}}
+{{- $simulator = printf "http://%s:%d" (include "tributary.resourceName" (dict "root" $ "name" $name)) ($svc.port | int) -}}
+{{- end -}}
+{{- end -}}
+{{- required "paymentGateway.simulator.enabled: no enabled service under services has simulates: paymentGateway" $simulator -}}
+{{- else -}}
+{{- required "paymentGateway.url is required (or paymentGateway.simulator.enabled)" $gateway.url -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "tributary.image" -}}
