@@ -5,8 +5,9 @@
 #     ci/*-values.yaml, the output decoded strictly into the Kubernetes API types (infra-check)
 #     and validated by `kubeconform -strict` against the Kubernetes JSON schemas (local copy;
 #     KEDA's and the Prometheus Operator's kinds are skipped there: no offline schema for them, and
-#     infra-check checks their field names);
-#     a misspelt value must be refused by values.schema.json;
+#     infra-check checks their field names); every ConfigMap key a setting of its service's app;
+#     a misspelt value must be refused by values.schema.json; the payment gateway simulator
+#     renders only behind paymentGateway.simulator.enabled;
 #   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
 #     and prometheus.yml; also `docker compose config -q` when the docker client has compose;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
@@ -109,9 +110,9 @@ for values in "${values_files[@]}"; do
   step "helm lint --strict ($label)" "$helm" lint --strict "$chart" "${args[@]}"
   render() {
     "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/rendered.yaml" || return 1
-    "$infra_check" manifests "$work/rendered.yaml"
+    "$infra_check" manifests "$work/rendered.yaml" && "$infra_check" settings "$work/rendered.yaml" "$root"
   }
-  step "helm template | infra-check manifests ($label)" render
+  step "helm template | infra-check manifests, settings ($label)" render
   # CRD kinds have no schema in the local copy: skipped here, their fields checked by infra-check.
   conform() {
     "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/conform.yaml" || return 1
@@ -132,6 +133,20 @@ all_switches() {
   echo "$scaled ScaledObjects with a Kafka trigger for $consumers consumer Deployments"
 }
 step "helm template all switches: a ScaledObject per consumer" all_switches
+# The payment gateway is external in production: its simulator renders only behind its switch, and
+# payments-service then calls the simulator's Service.
+simulator() {
+  "$helm" template tributary "$chart" > "$work/default.yaml" || return 1
+  "$helm" template tributary "$chart" --set paymentGateway.simulator.enabled=true > "$work/simulated.yaml" || return 1
+  if grep -q '^  name: tributary-payment-gateway$' "$work/default.yaml"; then
+    echo "default values render the payment gateway simulator"
+    return 1
+  fi
+  grep -q '^  name: tributary-payment-gateway$' "$work/simulated.yaml" || { echo "paymentGateway.simulator.enabled=true renders no payment-gateway"; return 1; }
+  grep -q '^  PAYMENT_GATEWAY_URL: "http://tributary-payment-gateway:[0-9]*"$' "$work/simulated.yaml" || { echo "with the simulator, payments-service does not call its Service"; return 1; }
+  echo "default: no simulator, payments-service calls paymentGateway.url; simulator.enabled: $(grep '^  PAYMENT_GATEWAY_URL' "$work/simulated.yaml" | sed 's/^ *//')"
+}
+step "helm template: payment gateway simulator only behind paymentGateway.simulator.enabled" simulator
 typo() {
   if "$helm" template tributary "$chart" --set kafka.brokerz=kafka:9092 > /dev/null 2> "$work/typo"; then
     echo "a misspelt value (kafka.brokerz) was accepted"

@@ -6,6 +6,9 @@
 //	    service names an app under apps/, its port variable and published port agree with the
 //	    build argument PORT, every app is in the file, and every Prometheus target is a compose
 //	    service and port.
+//	infra-check settings <rendered.yaml> <repo root>
+//	    checks that every key of a service's ConfigMap in `helm template` output is a setting its
+//	    app (apps/<service>/src) or libs/ declares, as compose does for the services' environment.
 //	infra-check manifests <rendered.yaml>...
 //	    decodes `helm template` output strictly into the Kubernetes API types (an unknown or
 //	    misspelt field, a wrong type or a duplicate key fails) and checks the security settings
@@ -29,6 +32,11 @@ func main() {
 			usage()
 		}
 		problems, err = checkCompose(os.Args[2], os.Args[3], os.Args[4])
+	case "settings":
+		if len(os.Args) != 4 {
+			usage()
+		}
+		problems, err = checkSettings(os.Args[2], os.Args[3])
 	case "manifests":
 		if len(os.Args) < 3 {
 			usage()
@@ -51,6 +59,7 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>")
+	fmt.Fprintln(os.Stderr, "       infra-check settings <rendered.yaml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check manifests <rendered.yaml>...")
 	os.Exit(2)
 }

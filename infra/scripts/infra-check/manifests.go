@@ -27,22 +27,22 @@ type typeMeta struct {
 
 // Known kinds decode into their API types; UnmarshalStrict rejects unknown fields and duplicate keys.
 var typed = map[string]func() any{
-	"apps/v1/Deployment":                      func() any { return &appsv1.Deployment{} },
-	"v1/Service":                              func() any { return &corev1.Service{} },
-	"v1/ConfigMap":                            func() any { return &corev1.ConfigMap{} },
-	"v1/Secret":                               func() any { return &corev1.Secret{} },
-	"v1/ServiceAccount":                       func() any { return &corev1.ServiceAccount{} },
-	"policy/v1/PodDisruptionBudget":           func() any { return &policyv1.PodDisruptionBudget{} },
-	"autoscaling/v2/HorizontalPodAutoscaler":  func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"batch/v1/Job":                            func() any { return &batchv1.Job{} },
+	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
+	"v1/Service":                             func() any { return &corev1.Service{} },
+	"v1/ConfigMap":                           func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                              func() any { return &corev1.Secret{} },
+	"v1/ServiceAccount":                      func() any { return &corev1.ServiceAccount{} },
+	"policy/v1/PodDisruptionBudget":          func() any { return &policyv1.PodDisruptionBudget{} },
+	"autoscaling/v2/HorizontalPodAutoscaler": func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
 }
 
 // Fields of KEDA's and the Prometheus Operator's objects this chart may set (their CRDs' schemas).
 var crdFields = map[string]map[string][]string{
 	"keda.sh/v1alpha1/ScaledObject": {
-		"spec":                 {"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers"},
-		"spec.scaleTargetRef":  {"apiVersion", "kind", "name", "envSourceContainerName"},
-		"spec.triggers[]":      {"type", "name", "metadata", "authenticationRef", "metricType", "useCachedMetrics"},
+		"spec":                              {"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers"},
+		"spec.scaleTargetRef":               {"apiVersion", "kind", "name", "envSourceContainerName"},
+		"spec.triggers[]":                   {"type", "name", "metadata", "authenticationRef", "metricType", "useCachedMetrics"},
 		"spec.triggers[].authenticationRef": {"name", "kind"},
 		// The Kafka scaler's parameters.
 		"spec.triggers[].metadata": {"bootstrapServers", "consumerGroup", "topic", "lagThreshold", "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "excludePersistentLag", "scaleToZeroOnInvalidOffset", "limitToPartitionsWithLag", "partitionLimitation", "version", "sasl", "tls", "unsafeSsl", "username", "password", "ca", "cert", "key", "keyPassword"},
