@@ -1,12 +1,15 @@
 // Writes infra/compose/grafana/dashboards/tributary.json, the Grafana dashboard of the compose
 // stack, from the panel list below. Edit here and run `node infra/scripts/build-dashboard.mjs`;
-// `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date or
-// queries a metric no service defines; `--metrics` prints the metric names it queries as JSON.
+// `node infra/scripts/build-dashboard.mjs --check` fails when the JSON file is out of date, queries
+// a metric no service defines or one `owners` below does not place; `--metrics` prints the metric
+// names it queries as JSON, with the service expected to export each (for the dashboard test).
 //
 // Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total (orders-api),
 // consumer_* from every consumer (libs/kafka consumer-metrics.ts), projector_events_*
-// (order-projector), process/nodejs defaults (prom-client), and kafka_consumergroup_lag from the
-// kafka-exporter container, next to the consumers' own consumer_lag.
+// (order-projector), inventory_reservations_total (inventory-service), breaker_* (libs/resilience,
+// on payments-service's gateway breaker) and payments_outcomes_total (payments-service),
+// saga_decisions_total (orders-service), process/nodejs defaults (prom-client), and
+// kafka_consumergroup_lag from the kafka-exporter container, next to the consumers' own consumer_lag.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,14 +42,34 @@ const timeseries = (title, unit, queries, description) => ({
   options: { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi', sort: 'desc' } },
   targets: targets(queries),
 });
-const stat = (title, unit, expr, description) => ({
+const ok = [{ color: 'green', value: null }];
+/** Green at 0, red from 1: for counts of things that should not be. */
+const alarm = [{ color: 'green', value: null }, { color: 'red', value: 1 }];
+const stat = (title, unit, expr, description, steps = ok) => ({
   type: 'stat',
   title,
   description,
   datasource: ds,
-  fieldConfig: { defaults: { unit, thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] } }, overrides: [] },
+  fieldConfig: { defaults: { unit, thresholds: { mode: 'absolute', steps } }, overrides: [] },
   options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', textMode: 'auto' },
   targets: targets([[expr, '']]),
+});
+/** One row per series, coloured by a state its value names (values: [[value, text, color]...]). */
+const stateTimeline = (title, queries, values, description) => ({
+  type: 'state-timeline',
+  title,
+  description,
+  datasource: ds,
+  fieldConfig: {
+    defaults: {
+      color: { mode: 'thresholds' },
+      thresholds: { mode: 'absolute', steps: ok },
+      mappings: [{ type: 'value', options: Object.fromEntries(values.map(([value, text, color], index) => [String(value), { text, color, index }])) }],
+    },
+    overrides: [],
+  },
+  options: { mergeValues: true, showValue: 'auto', alignValue: 'left', rowHeight: 0.9, legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'single', sort: 'none' } },
+  targets: targets(queries),
 });
 const quantile = (q) => [
   `histogram_quantile(${q}, sum by (service, le) (rate(http_request_duration_seconds_bucket{${sel}, ${probes}}[$__rate_interval])))`,
@@ -67,6 +90,8 @@ line(
   stat('Consumer lag (records)', 'none', 'sum(consumer_lag)', 'All groups, all partitions, as the consumers report it'),
   stat('Dead-lettered (1h)', 'none', 'sum(increase(consumer_dead_lettered_total[1h]))'),
   stat('Stalled partitions', 'none', 'sum(consumer_partition_stalled)', 'Partitions with lag whose committed offset has not moved for the stall time'),
+  stat('Breakers open', 'none', 'sum(breaker_state == bool 2)', 'Circuit breakers open now, one per breaker and pod (payments-service: the payment gateway)', alarm),
+  stat('Stock rejections (1h)', 'none', 'sum(increase(inventory_reservations_total{outcome="rejected"}[1h]))', 'Orders inventory-service rejected because some line was short of stock'),
 );
 
 row('Consumers');
@@ -100,6 +125,32 @@ line(
     [`sum by (group) (consumer_partition_stalled{${sel}})`, '{{group}} stalled'],
     [`sum by (group) (increase(consumer_rebalances_total{${sel}}[$__rate_interval]))`, '{{group}} rebalances'],
   ], 'Paused while a dependency is unavailable; stalled when lag does not move'),
+);
+
+row('Order saga');
+line(
+  8,
+  timeseries('Saga steps', 'ops', [
+    [`sum by (outcome) (rate(inventory_reservations_total{${sel}}[$__rate_interval]))`, 'stock {{outcome}}'],
+    [`sum by (outcome) (rate(payments_outcomes_total{${sel}}[$__rate_interval]))`, 'payment {{outcome}}'],
+    [`sum by (outcome) (rate(saga_decisions_total{${sel}}[$__rate_interval]))`, 'order {{outcome}}'],
+  ], 'Orders through each step per second: stock reserved or rejected (inventory-service), payment authorized or declined (payments-service), order confirmed or rejected (orders-service)'),
+  stateTimeline('Circuit breakers', [
+    [`max by (service, breaker) (breaker_state{${sel}})`, '{{service}} {{breaker}}'],
+  ], [[0, 'closed', 'green'], [1, 'half-open', 'yellow'], [2, 'open', 'red']], 'breaker_state: closed, half-open (one probe call let through) or open (calls rejected, the consumer paused); the worst pod of each service'),
+  timeseries('Breaker calls by outcome', 'ops', [
+    [`sum by (service, breaker, outcome) (rate(breaker_calls_total{${sel}}[$__rate_interval]))`, '{{breaker}} {{outcome}}'],
+  ], 'success; failure and timeout count against the breaker; rejected: short-circuited while open; ignored: a failure that says nothing about the dependency (a declined payment)'),
+);
+line(
+  8,
+  timeseries('Breaker time open', 's', [
+    [`sum by (service, breaker) (increase(breaker_open_seconds_total{${sel}}[$__rate_interval]))`, '{{service}} {{breaker}}'],
+  ], 'Seconds spent open, all pods together; an open spell is counted when the breaker leaves the open state'),
+  timeseries('Saga consumers: lag and paused partitions', 'none', [
+    [`sum by (group) (consumer_lag{${sel}, service=~"inventory-service|payments-service|orders-service"})`, '{{group}} lag'],
+    [`sum by (group) (consumer_paused_partitions{${sel}, service=~"inventory-service|payments-service|orders-service"})`, '{{group}} paused'],
+  ], 'The saga\'s consumer groups; payments-service pauses its partitions while the gateway breaker is open'),
 );
 
 row('HTTP');
@@ -159,7 +210,7 @@ const dashboard = {
 const metricNames = () => {
   const expressions = panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
   expressions.push(dashboard.templating.list[0].definition);
-  const words = new Set(['sum', 'rate', 'increase', 'max', 'by', 'histogram_quantile', 'label_values']);
+  const words = new Set(['sum', 'rate', 'increase', 'max', 'by', 'bool', 'histogram_quantile', 'label_values']);
   const names = new Set();
   for (const expr of expressions) {
     const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\bby \([^)]*\)/g, ' ').replace(/label_values\((\w+), \w+\)/g, '$1');
@@ -173,6 +224,27 @@ const metricNames = () => {
 /** Names exported by others: Prometheus itself, the kafka-exporter container, prom-client's defaults. */
 const external = (name) => name === 'up' || name.startsWith('kafka_') || name.startsWith('process_') || name.startsWith('nodejs_');
 
+/**
+ * Where each queried metric comes from, by name prefix: the first match wins. A service under
+ * apps/ names one that exports it (an HTTP or consumer metric is on every such service; one is
+ * enough); `prometheus` and `kafka-exporter` are not services; `any` is on every service. A panel
+ * with a new metric needs its line here (--check fails otherwise), which tells the dashboard test
+ * which services to start.
+ */
+const owners = [
+  [/^up$/, 'prometheus'],
+  [/^kafka_/, 'kafka-exporter'],
+  [/^(process|nodejs)_/, 'any'],
+  [/^http_/, 'orders-api'],
+  [/^orders_/, 'orders-api'],
+  [/^consumer_/, 'order-projector'],
+  [/^projector_/, 'order-projector'],
+  [/^inventory_/, 'inventory-service'],
+  [/^(breaker|payments)_/, 'payments-service'],
+  [/^saga_/, 'orders-service'],
+];
+const ownerOf = (name) => owners.find(([pattern]) => pattern.test(name))?.[1];
+
 const sourceFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -182,9 +254,11 @@ const sourceFiles = (dir) =>
 
 const text = `${JSON.stringify(dashboard, null, 2)}\n`;
 if (process.argv.includes('--metrics')) {
-  // For a test against a running service's /metrics: {"ours": [...], "external": [...]}.
+  // For a test against a running service's /metrics: {"ours": [...], "external": [...],
+  // "owners": {"<metric>": "<service under apps/ | any | prometheus | kafka-exporter>"}}.
   const names = metricNames();
-  console.log(JSON.stringify({ ours: names.filter((n) => !external(n)), external: names.filter(external) }));
+  const owned = Object.fromEntries(names.map((name) => [name, ownerOf(name) ?? null]));
+  console.log(JSON.stringify({ ours: names.filter((n) => !external(n)), external: names.filter(external), owners: owned }));
 } else if (process.argv.includes('--check')) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const sources = ['apps', 'libs'].flatMap((dir) => sourceFiles(path.join(root, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
@@ -192,6 +266,15 @@ if (process.argv.includes('--metrics')) {
   const missing = names.filter((name) => !external(name) && !sources.includes(`'${name}'`));
   if (missing.length > 0) {
     console.error(`the dashboard queries metrics no service defines: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  const apps = new Set(readdirSync(path.join(root, 'apps')));
+  const unplaced = names.filter((name) => {
+    const owner = ownerOf(name);
+    return owner === undefined || !(['any', 'prometheus', 'kafka-exporter'].includes(owner) || apps.has(owner));
+  });
+  if (unplaced.length > 0) {
+    console.error(`no line in owners (build-dashboard.mjs) names a service under apps/ exporting: ${unplaced.join(', ')}`);
     process.exit(1);
   }
   let current = '';
