@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { behaviourChange } from './behaviour.ts';
+import { loadPaymentGatewaySettings } from './settings.ts';
+
+describe('payment gateway settings', () => {
+  it('defaults to a quick, reliable gateway on port 3099', () => {
+    expect(loadPaymentGatewaySettings({})).toMatchObject({ port: 3099, latencyMs: 20, failureRate: 0, declineAbove: '10000', declineRate: 0 });
+  });
+
+  it('reads the injected behaviour and names every bad value', () => {
+    expect(loadPaymentGatewaySettings({ GATEWAY_LATENCY_MS: '0', GATEWAY_FAILURE_RATE: '0.3', GATEWAY_DECLINE_ABOVE: '99.5' })).toMatchObject({
+      latencyMs: 0,
+      failureRate: 0.3,
+      declineAbove: '99.5',
+    });
+    expect(() => loadPaymentGatewaySettings({ GATEWAY_FAILURE_RATE: '2', GATEWAY_DECLINE_ABOVE: 'lots', GATEWAY_LATENCY_MS: '-1' })).toThrowError(
+      /GATEWAY_LATENCY_MS.*GATEWAY_FAILURE_RATE.*GATEWAY_DECLINE_ABOVE/,
+    );
+  });
+
+  it('accepts a partial behaviour change with JSON types only', () => {
+    expect(behaviourChange.safeParse({ failureRate: 1 }).success).toBe(true);
+    expect(behaviourChange.safeParse({ failureRate: '1' }).success).toBe(false);
+    expect(behaviourChange.safeParse({ failureRate: 1.5 }).success).toBe(false);
+    expect(behaviourChange.safeParse({ speed: 1 }).success).toBe(false);
+  });
+});
