@@ -5,7 +5,8 @@ import { produceCommand } from './produce.ts';
 import { schemasCommand } from './schemas.ts';
 import { stackCommand } from './stack.ts';
 import { startCommand } from './start.ts';
+import { stockCommand } from './stock.ts';
 import { tailCommand } from './tail.ts';
 
 /** Every top-level command; a new command is one file under commands/ and one line here. */
-export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, lagCommand, schemasCommand];
+export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, lagCommand, schemasCommand, stockCommand];
