@@ -36,7 +36,8 @@ export const createKafkaClient = ({ brokers, clientId, logger, security }: Kafka
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-        const quiet = typeof rest['error'] === 'string' && retriedByKafkajs.some((text) => (rest['error'] as string).includes(text));
+        const said = `${message} ${typeof rest['error'] === 'string' ? rest['error'] : ''}`;
+        const quiet = retriedByKafkajs.some((text) => said.includes(text));
         logger.log(quiet ? 'debug' : (levels[level] ?? 'info'), message, { component: `kafkajs.${namespace}`, ...rest });
       },
   });

@@ -73,7 +73,8 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
 
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)) });
+  // A resumed partition is fetched only after the fetch in flight returns: a short wait keeps resumption quick.
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)), maxWaitTimeInMs: 1_000 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const admin = kafka.admin();
   let joined = false;
