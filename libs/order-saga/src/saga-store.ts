@@ -3,7 +3,7 @@ import { MongoServerError, type Db } from 'mongodb';
 import type { SagaDecision } from './decide.ts';
 import type { SagaFacts } from './facts.ts';
 
-export const sagaCollections = { facts: 'order_sagas', outcomes: 'order_outcomes' } as const;
+export const sagaCollections = { facts: 'order_saga_facts', outcomes: 'order_outcomes' } as const;
 
 /**
  * The one final word on an order. Written with insertOne, so the unique _id makes the first writer
@@ -18,13 +18,21 @@ export type SagaOutcome = (SagaDecision | { eventType: 'OrderCancelled'; payload
   decidedOn: string;
 };
 
-type StoredFacts = Omit<SagaFacts, 'orderId'> & { _id: string };
+/** One fact of one order per document: `<orderId>/<fact>`. */
+type FactName = Exclude<keyof SagaFacts, 'orderId'>;
+const factNames: readonly FactName[] = ['placed', 'stock', 'payment', 'cancelled'];
+type StoredFact = { _id: string; orderId: string; fact: FactName; value: unknown };
 type StoredOutcome = Omit<SagaOutcome, 'orderId'> & { _id: string };
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: SagaOutcome };
 
 export interface SagaStore {
-  /** Adds facts to an order and returns everything known about it after the write. */
+  /**
+   * Adds facts to an order and returns everything known about it after the write. Each fact is
+   * inserted as its own document and never updated: stores whose single-document updates are not
+   * atomic under concurrency (FerretDB 1.x) would otherwise lose a fact written at the same moment
+   * from another partition. Of two writers adding different facts at once, at least one reads both.
+   */
   recordFacts(orderId: string, facts: Partial<Omit<SagaFacts, 'orderId'>>): Promise<SagaFacts>;
   readFacts(orderId: string): Promise<SagaFacts | undefined>;
   /** Records the final word unless an order already has one, in which case that one is returned. */
@@ -43,30 +51,35 @@ const storeError = (cause: unknown, action: string): unknown =>
 const fromStoredOutcome = ({ _id, ...rest }: StoredOutcome): SagaOutcome => ({ ...rest, orderId: _id }) as SagaOutcome;
 
 export const openSagaStore = (db: Db): SagaStore => {
-  const facts = db.collection<StoredFacts>(sagaCollections.facts);
+  const facts = db.collection<StoredFact>(sagaCollections.facts);
   const outcomes = db.collection<StoredOutcome>(sagaCollections.outcomes);
   return {
     async recordFacts(orderId, fields) {
-      try {
-        const after = await facts.findOneAndUpdate({ _id: orderId }, { $set: fields }, { upsert: true, returnDocument: 'after' });
-        const { _id, ...known } = after ?? { _id: orderId };
-        return { ...known, orderId: _id };
-      } catch (cause) {
-        throw storeError(cause, `record facts of order ${orderId}`);
+      for (const name of factNames) {
+        const value = fields[name];
+        if (value === undefined) continue;
+        try {
+          await facts.insertOne({ _id: `${orderId}/${name}`, orderId, fact: name, value });
+        } catch (cause) {
+          // Already known: a redelivery, or a second copy of the same outcome. The first one stands.
+          if (!(cause instanceof MongoServerError) || cause.code !== duplicateKey) throw storeError(cause, `record facts of order ${orderId}`);
+        }
       }
+      return (await this.readFacts(orderId)) ?? { orderId };
     },
     async readFacts(orderId) {
-      const found = await facts.findOne({ _id: orderId }).catch((cause: unknown) => {
+      // Lookups by _id only: the one filter every store serves from its primary index.
+      const found = await Promise.all(factNames.map((name) => facts.findOne({ _id: `${orderId}/${name}` }))).catch((cause: unknown) => {
         throw storeError(cause, `read order ${orderId}`);
       });
-      if (!found) return undefined;
-      const { _id, ...known } = found;
-      return { ...known, orderId: _id };
+      const known = found.filter((fact) => fact !== null);
+      if (known.length === 0) return undefined;
+      return Object.assign({ orderId }, ...known.map((fact) => ({ [fact.fact]: fact.value }))) as SagaFacts;
     },
     async claimOutcome(outcome) {
       const { orderId, ...rest } = outcome;
       try {
-        await outcomes.insertOne({ ...rest, _id: orderId } as StoredOutcome);
+        await outcomes.insertOne({ ...rest, _id: orderId });
         return { claimed: true };
       } catch (cause) {
         if (!(cause instanceof MongoServerError) || cause.code !== duplicateKey) throw storeError(cause, `record the outcome of order ${orderId}`);
