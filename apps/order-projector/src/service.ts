@@ -3,10 +3,22 @@ import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen } from '@tributary/http';
 import { createConsumerRunner, createKafkaClient, deadLetterTopic, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
-import { counter, createMetricsRegistry } from '@tributary/metrics';
-import { orderViewProjection, orderViewsCollection, isOrderViewEventType, type OrderEvent, type OrderView } from '@tributary/order-views';
+import { counter, createMetricsRegistry, histogram } from '@tributary/metrics';
+import {
+  customerSummariesCollection,
+  customerSummaryProjection,
+  isOrderViewEventType,
+  orderViewIndexes,
+  orderViewProjection,
+  orderViewsCollection,
+  type CustomerSummary,
+  type OrderEvent,
+  type OrderView,
+} from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { connectStore, openReadModel } from '@tributary/store';
+import { connectStore, openReadModel, type Projection, type ReadModel } from '@tributary/store';
+import { documentLocks } from './document-locks.ts';
+import { ensureIndexes } from './indexes.ts';
 import type { OrderProjectorSettings } from './settings.ts';
 
 export const serviceName = 'order-projector';
@@ -33,14 +45,37 @@ export const startOrderProjector = async (
   const metrics = createMetricsRegistry(serviceName);
   const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
   const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
+  const applyDuration = histogram(metrics, 'projector_apply_duration_seconds', 'Time to fold and write one batch into a read model', ['projection']);
+
+  /** A batch applier for one read model, its metrics labelled with the model's collection name. */
+  const projectInto = <V>(readModel: ReadModel<V>, name: string, projection: Projection<V, OrderEvent>) => {
+    const withLocks = documentLocks();
+    return async (events: readonly OrderEvent[]): Promise<void> => {
+      const ids = events.flatMap((event) => projection.documentId(event) ?? []);
+      if (ids.length === 0) return;
+      const stats = await withLocks(ids, async () => {
+        const end = applyDuration.startTimer({ projection: name });
+        try {
+          return await readModel.apply(events, projection);
+        } finally {
+          end();
+        }
+      });
+      applied.inc({ projection: name }, stats.applied);
+      duplicates.inc({ projection: name }, stats.duplicates);
+    };
+  };
 
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
-  const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
+  const projectOrderViews = projectInto(openReadModel<OrderView>(store.db, orderViewsCollection), orderViewsCollection, orderViewProjection);
+  const projectSummaries = projectInto(openReadModel<CustomerSummary>(store.db, customerSummariesCollection), customerSummariesCollection, customerSummaryProjection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   // The order view is built from all three streams; each order's events share its id as key.
   const sources = [settings.ordersTopic, settings.inventoryTopic, settings.paymentsTopic];
   try {
+    // Summaries are read by _id only; the order lists need their indexes.
+    await ensureIndexes(store.db, orderViewsCollection, orderViewIndexes, logger);
     await ensureTopics(
       kafka,
       sources.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
@@ -66,9 +101,14 @@ export const startOrderProjector = async (
     probe: () => store.ping(),
     async handleBatch(events) {
       const orderEvents = events.map(toOrderEvent).filter((event) => event !== undefined);
-      const stats = await orderViews.apply(orderEvents, orderViewProjection);
-      applied.inc({ projection: orderViewsCollection }, stats.applied);
-      duplicates.inc({ projection: orderViewsCollection }, stats.duplicates);
+      // Both writes settle before the batch fails, so a retry never races a write still in flight;
+      // whichever model did write recognises the retried events by their positions.
+      const results = await Promise.allSettled([
+        projectOrderViews(orderEvents),
+        projectSummaries(orderEvents.filter((event) => event.topic === settings.ordersTopic)),
+      ]);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   });
 

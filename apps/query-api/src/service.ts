@@ -3,10 +3,11 @@ import { TributaryError } from '@tributary/errors';
 import { closeServer, createHttpApp, listen, parseInput } from '@tributary/http';
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry } from '@tributary/metrics';
-import { orderViewsCollection, type OrderView } from '@tributary/order-views';
+import { customerSummariesCollection, orderViewsCollection, type CustomerSummary, type OrderView } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore, openReadModel } from '@tributary/store';
-import { z } from 'zod';
+import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
+import { findCustomerSummary, listOrderViews } from './order-lists.ts';
 import type { QueryApiSettings } from './settings.ts';
 
 export const serviceName = 'query-api';
@@ -16,25 +17,50 @@ export interface QueryApi extends RunningService {
   readonly url: string;
 }
 
-/** Ids are plain strings of a known alphabet: nothing shaped like a query operator reaches the store. */
-const orderIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be an order id (letters, digits, . _ : -)') });
+/**
+ * express fails a path it cannot percent-decode with a URIError; that is the client's mistake, so
+ * it is answered as one rather than as an internal error.
+ */
+const undecodablePath = (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void): void => {
+  if (error instanceof URIError) next(new TributaryError('VALIDATION_FAILED', 'Path is invalid: it is not correctly percent-encoded', { cause: error }));
+  else next(error);
+};
 
 export const startQueryApi = async (settings: QueryApiSettings, logger: Logger = createLogger({ service: serviceName, level: settings.logLevel })): Promise<QueryApi> => {
   const metrics = createMetricsRegistry(serviceName);
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
+  const summaries = openReadModel<CustomerSummary>(store.db, customerSummariesCollection);
 
   const app = createHttpApp({
     logger,
     metrics,
     readiness: { store: () => store.ping() },
     routes(router) {
+      router.get('/orders', async (req, res) => {
+        const { status, ...page } = parseInput(ordersByStatusQuery, req.query, 'Query');
+        res.json({ status, ...(await listOrderViews(orderViews, { status }, page)) });
+      });
       router.get('/orders/:id', async (req, res) => {
-        const { id } = parseInput(orderIdParams, req.params, 'Path');
+        const { id } = parseInput(orderPath, req.params, 'Path');
+        parseInput(noQuery, req.query, 'Query');
         const view = await orderViews.findById(id);
         if (!view) throw new TributaryError('NOT_FOUND', `Order ${id} not found (it may not be projected yet)`);
         res.json(view);
       });
+      router.get('/customers/:id', async (req, res) => {
+        const { id } = parseInput(customerPath, req.params, 'Path');
+        parseInput(noQuery, req.query, 'Query');
+        const summary = await findCustomerSummary(summaries, id);
+        if (!summary) throw new TributaryError('NOT_FOUND', `Customer ${id} has no orders projected yet`);
+        res.json(summary);
+      });
+      router.get('/customers/:id/orders', async (req, res) => {
+        const { id } = parseInput(customerPath, req.params, 'Path');
+        const page = parseInput(customerOrdersQuery, req.query, 'Query');
+        res.json({ customerId: id, ...(await listOrderViews(orderViews, { customerId: id }, page)) });
+      });
+      router.use(undecodablePath);
     },
   });
   const server = await listen(app, settings.port, settings.host).catch(async (cause: unknown) => {

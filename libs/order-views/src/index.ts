@@ -1,7 +1,21 @@
 export { isOrderViewEventType, orderViewEventTypes, type OrderEvent, type OrderLine, type OrderPlaced, type OrderViewEventType } from './events.ts';
 export {
+  customerSummariesCollection,
+  customerSummaryProjection,
+  evolveCustomerSummary,
+  isCustomerEvent,
+  summaryStatuses,
+  type CustomerEvent,
+  type CustomerOrder,
+  type CustomerSummary,
+  type StatusTotals,
+  type SummaryStatus,
+} from './customer-summary.ts';
+export { newestOrdersFirst, orderViewIndexes, type ReadModelIndex } from './indexes.ts';
+export {
   deriveStatus,
   evolveOrderView,
+  orderStatuses,
   orderViewProjection,
   orderViewsCollection,
   type OrderStatus,

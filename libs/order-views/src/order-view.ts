@@ -1,7 +1,7 @@
-import { formatDecimal, parseDecimal } from '@tributary/avro';
 import type { OrderChannel, ShortSku } from '@tributary/contracts';
 import type { Projection } from '@tributary/store';
 import type { OrderEvent, OrderPlaced } from './events.ts';
+import { fromScaled, lineTotal, orderTotal } from './money.ts';
 
 export const orderViewsCollection = 'order_views';
 
@@ -9,16 +9,19 @@ export const orderViewsCollection = 'order_views';
  * Where an order stands. Derived from the facts seen, never from arrival order: topics are not
  * ordered against each other, so a payment outcome may arrive before the reservation it follows.
  */
-export type OrderStatus =
-  | 'PENDING'
-  | 'PLACED'
-  | 'STOCK_RESERVED'
-  | 'STOCK_REJECTED'
-  | 'PAYMENT_AUTHORIZED'
-  | 'PAYMENT_DECLINED'
-  | 'CONFIRMED'
-  | 'REJECTED'
-  | 'CANCELLED';
+export const orderStatuses = [
+  'PENDING',
+  'PLACED',
+  'STOCK_RESERVED',
+  'STOCK_REJECTED',
+  'PAYMENT_AUTHORIZED',
+  'PAYMENT_DECLINED',
+  'CONFIRMED',
+  'REJECTED',
+  'CANCELLED',
+] as const;
+
+export type OrderStatus = (typeof orderStatuses)[number];
 
 export type TimelineStep =
   | 'PLACED'
@@ -63,11 +66,6 @@ export interface OrderView {
   reason: string | null;
 }
 
-/** Money is summed as scaled integers; this scale covers every currency's minor units. */
-const moneyScale = 4;
-
-const lineTotal = (quantity: number, unitPrice: string): bigint => BigInt(quantity) * parseDecimal(unitPrice, moneyScale);
-
 const empty = (orderId: string, at: string): OrderView => ({
   orderId,
   status: 'PENDING',
@@ -87,15 +85,14 @@ const empty = (orderId: string, at: string): OrderView => ({
 const withPlacement = (view: OrderView, placed: OrderPlaced): OrderView => {
   // A second OrderPlaced for one order id would be a producer bug; the first one stands.
   if (view.placedAt !== null) return view;
-  const total = placed.items.reduce((sum, line) => sum + lineTotal(line.quantity, line.unitPrice), 0n);
   return {
     ...view,
     customerId: placed.customerId,
     currency: placed.currency,
     channel: placed.channel,
     promoCode: placed.promoCode,
-    items: placed.items.map((line) => ({ ...line, lineTotal: formatDecimal(lineTotal(line.quantity, line.unitPrice), moneyScale) })),
-    total: formatDecimal(total, moneyScale),
+    items: placed.items.map((line) => ({ ...line, lineTotal: fromScaled(lineTotal(line.quantity, line.unitPrice)) })),
+    total: fromScaled(orderTotal(placed)),
     placedAt: placed.placedAt.toISOString(),
   };
 };

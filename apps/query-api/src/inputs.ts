@@ -1,0 +1,52 @@
+import { orderStatuses } from '@tributary/order-views';
+import { z } from 'zod';
+import { decodeCursor, type PageKey } from './cursor.ts';
+import { idOf } from './ids.ts';
+
+export const orderPath = z.strictObject({ id: idOf('an order') });
+export const customerPath = z.strictObject({ id: idOf('a customer') });
+
+/**
+ * Query values must arrive as one plain string each. A repeated parameter arrives as an array and
+ * a bracketed one (a[b]=c) as its own key, so neither can smuggle an object to the store.
+ */
+const single = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once, as plain text') });
+
+const limit = single
+  .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+  .transform(Number)
+  .refine((value) => value >= 1 && value <= 100, 'must be a whole number from 1 to 100')
+  .default(20);
+
+const cursor = single.transform((text, ctx): PageKey => {
+  const key = decodeCursor(text);
+  if (key) return key;
+  ctx.addIssue({ code: 'custom', message: 'is not a cursor this API issued: pass nextCursor from the previous page unchanged', input: text });
+  return z.NEVER;
+});
+
+const page = { limit, cursor: cursor.optional() };
+
+/**
+ * A query taking exactly these parameters. Each unknown one is named in the answer: a typo, or a
+ * bracketed key (status[$gt]) that another parser would have turned into an operator object.
+ */
+const onlyParameters = <T extends z.ZodRawShape>(shape: T) => {
+  const known = Object.keys(shape);
+  const message = known.length > 0 ? `is not a parameter of this query (it takes ${known.join(', ')})` : 'is not a parameter: this query takes none';
+  return z
+    .unknown()
+    .superRefine((input, ctx) => {
+      if (typeof input !== 'object' || input === null) return;
+      for (const key of Object.keys(input)) if (!known.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message, input: key });
+    })
+    .pipe(z.object(shape));
+};
+
+export const noQuery = onlyParameters({});
+
+export const customerOrdersQuery = onlyParameters(page);
+
+export const ordersByStatusQuery = onlyParameters({ status: single.pipe(z.enum(orderStatuses, { error: `must be one of ${orderStatuses.join(', ')}` })), ...page });
+
+export type PageRequest = { limit: number; cursor?: PageKey | undefined };

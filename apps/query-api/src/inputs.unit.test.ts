@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { encodeCursor } from './cursor.ts';
+import { customerOrdersQuery, customerPath, noQuery, ordersByStatusQuery } from './inputs.ts';
+
+const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+  result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
+
+describe('query inputs', () => {
+  it('default to 20 rows from the start', () => {
+    expect(customerOrdersQuery.parse({})).toEqual({ limit: 20 });
+  });
+
+  it('take a limit from 1 to 100 and an issued cursor', () => {
+    const cursor = encodeCursor({ placedAt: '2026-03-01T10:00:00.000Z', orderId: 'o-1' });
+    expect(ordersByStatusQuery.parse({ status: 'CONFIRMED', limit: '100', cursor })).toEqual({
+      status: 'CONFIRMED',
+      limit: 100,
+      cursor: { placedAt: '2026-03-01T10:00:00.000Z', orderId: 'o-1' },
+    });
+    for (const limit of ['0', '101', '-1', '1.5', '1e2', ' 5', '']) expect(customerOrdersQuery.safeParse({ limit }).success, limit).toBe(false);
+  });
+
+  it('accept only one plain string per parameter, whatever a query parser made of the input', () => {
+    for (const status of [{ $gt: '' }, ['CONFIRMED', 'PLACED'], '{"$gt":""}', 'confirmed', 1]) {
+      expect(issues(ordersByStatusQuery.safeParse({ status }))?.[0]?.[0]).toBe('status');
+    }
+    expect(issues(customerOrdersQuery.safeParse({ cursor: { $ne: null } }))).toEqual([['cursor', 'must be given once, as plain text']]);
+  });
+
+  it('name every parameter the query does not take', () => {
+    expect(issues(ordersByStatusQuery.safeParse({ status: 'PLACED', 'status[$gt]': '', sort: 'x' }))).toEqual([
+      ['status[$gt]', 'is not a parameter of this query (it takes status, limit, cursor)'],
+      ['sort', 'is not a parameter of this query (it takes status, limit, cursor)'],
+    ]);
+    expect(noQuery.safeParse({ x: '1' }).success).toBe(false);
+    expect(noQuery.safeParse({}).success).toBe(true);
+  });
+
+  it('list the statuses when the status is not one of them', () => {
+    expect(issues(ordersByStatusQuery.safeParse({ status: 'SHIPPED' }))?.[0]?.[1]).toBe(
+      'must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, CONFIRMED, REJECTED, CANCELLED',
+    );
+  });
+
+  it('take ids of a plain alphabet only', () => {
+    expect(customerPath.safeParse({ id: 'c-1:eu.2_x' }).success).toBe(true);
+    for (const id of ['{"$gt":""}', '', 'a/b', 'a b', 'x'.repeat(129), { $gt: '' }]) expect(customerPath.safeParse({ id }).success).toBe(false);
+  });
+});
