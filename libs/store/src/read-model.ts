@@ -1,5 +1,6 @@
 import { TributaryError } from '@tributary/errors';
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type WriteError } from 'mongodb';
+import { createKeyedLock } from './keyed-lock.ts';
 import type { Position } from './positions.ts';
 import { foldDocument, groupByDocument, type Projection, type Tracked } from './projection.ts';
 
@@ -90,6 +91,10 @@ const lruCache = <V>(capacity: number) => {
 export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: ReadModelOptions = {}): ReadModel<V> => {
   const collection = db.collection<StoredDocument>(name);
   const cache = lruCache<V>(cacheSize);
+  // Batches of different partitions may touch one document at once (an order's events arrive on
+  // three topics). Compare-and-set settles that on MongoDB; FerretDB 1.x does not apply a
+  // conditional replace atomically, so writers in this process also take turns per document.
+  const withDocuments = createKeyedLock();
 
   const readStored = async (ids: string[]): Promise<Map<string, Tracked<V>>> => {
     const stored = await collection.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
@@ -101,34 +106,36 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: R
 
   return {
     collection,
-    async apply(events, projection) {
+    apply(events, projection) {
       const pending = groupByDocument(events, projection);
-      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        const ids = [...pending.keys()];
-        // First try: what this instance last wrote, and "new" for the rest. Later tries: the store.
-        const current = attempt === 1 ? new Map(ids.map((id) => [id, cache.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(ids);
-        let applied = 0;
-        let duplicates = 0;
-        const writes: AnyBulkWriteOperation<StoredDocument>[] = [];
-        const written: Tracked<V>[] = [];
-        for (const [id, group] of pending) {
-          const base = current.get(id) ?? toTracked<V>(id, undefined);
-          const result = foldDocument(base, group, projection);
-          duplicates += result.duplicates;
-          if (result.applied === 0) continue;
-          applied += result.applied;
-          writes.push(writeFor(base.version, result.next));
-          written.push(result.next);
+      return withDocuments(pending.keys(), async () => {
+        for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+          const ids = [...pending.keys()];
+          // First try: what this instance last wrote, and "new" for the rest. Later tries: the store.
+          const current = attempt === 1 ? new Map(ids.map((id) => [id, cache.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(ids);
+          let applied = 0;
+          let duplicates = 0;
+          const writes: AnyBulkWriteOperation<StoredDocument>[] = [];
+          const written: Tracked<V>[] = [];
+          for (const [id, group] of pending) {
+            const base = current.get(id) ?? toTracked<V>(id, undefined);
+            const result = foldDocument(base, group, projection);
+            duplicates += result.duplicates;
+            if (result.applied === 0) continue;
+            applied += result.applied;
+            writes.push(writeFor(base.version, result.next));
+            written.push(result.next);
+          }
+          if (writes.length === 0 || (await writeAll(collection, writes, name))) {
+            for (const tracked of written) cache.set(tracked);
+            return { documents: pending.size, applied, duplicates };
+          }
+          // A compare-and-set lost (another writer, or a document this instance had not seen). Folding
+          // again from what is stored now is safe: positions make events applied by anyone a no-op.
+          for (const id of ids) cache.delete(id);
         }
-        if (writes.length === 0 || (await writeAll(collection, writes, name))) {
-          for (const tracked of written) cache.set(tracked);
-          return { documents: pending.size, applied, duplicates };
-        }
-        // A compare-and-set lost (another writer, or a document this instance had not seen). Folding
-        // again from what is stored now is safe: positions make events applied by anyone a no-op.
-        for (const id of ids) cache.delete(id);
-      }
-      throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
+        throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
+      });
     },
     async findById(id) {
       const stored = await collection.findOne({ _id: id, _tombstone: { $ne: true } }).catch((cause: unknown) => {
