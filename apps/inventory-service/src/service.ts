@@ -58,7 +58,7 @@ export const startInventoryService = async (
       conflict: stockOptions.onConflict,
     },
   });
-  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger });
+  const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
   try {

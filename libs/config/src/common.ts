@@ -24,6 +24,7 @@ export const backboneSettings = {
   // How to reach a secured Kafka: TLS and SASL (PLAIN or SCRAM). Off by default, as on loopback.
   kafkaTls: setting('KAFKA_TLS', bool(false), 'Connect to Kafka over TLS'),
   kafkaTlsCaFile: setting('KAFKA_TLS_CA_FILE', optionalText(), 'PEM file of the CA that signed the brokers\' certificates (default: the system CAs)'),
+  kafkaTlsRejectUnauthorized: setting('KAFKA_TLS_REJECT_UNAUTHORIZED', bool(true), 'Refuse brokers whose certificate does not verify (false only for test clusters)'),
   kafkaSaslMechanism: setting('KAFKA_SASL_MECHANISM', oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'], 'none'), 'SASL mechanism for Kafka'),
   kafkaSaslUsername: setting('KAFKA_SASL_USERNAME', optionalText(), 'SASL user name for Kafka'),
   kafkaSaslPassword: setting('KAFKA_SASL_PASSWORD', optionalText(), 'SASL password for Kafka', { secret: true }),

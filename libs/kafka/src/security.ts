@@ -6,6 +6,7 @@ import type { ConnectionOptions } from 'node:tls';
 export interface KafkaSecuritySettings {
   kafkaTls: boolean;
   kafkaTlsCaFile?: string | undefined;
+  kafkaTlsRejectUnauthorized?: boolean;
   kafkaSaslMechanism: 'none' | 'plain' | 'scram-sha-256' | 'scram-sha-512';
   kafkaSaslUsername?: string | undefined;
   kafkaSaslPassword?: string | undefined;
@@ -23,11 +24,12 @@ export interface KafkaSecurity {
 export const kafkaSecurity = (settings: KafkaSecuritySettings): KafkaSecurity => {
   const security: KafkaSecurity = {};
   if (settings.kafkaTls) {
+    const rejectUnauthorized = settings.kafkaTlsRejectUnauthorized ?? true;
     if (settings.kafkaTlsCaFile === undefined) {
-      security.ssl = true;
+      security.ssl = rejectUnauthorized ? true : { rejectUnauthorized };
     } else {
       try {
-        security.ssl = { ca: [readFileSync(settings.kafkaTlsCaFile, 'utf8')] };
+        security.ssl = { ca: [readFileSync(settings.kafkaTlsCaFile, 'utf8')], rejectUnauthorized };
       } catch (cause) {
         throw new TributaryError('CONFIG_INVALID', `KAFKA_TLS_CA_FILE: cannot read ${settings.kafkaTlsCaFile}: ${(cause as Error).message}`, { cause });
       }

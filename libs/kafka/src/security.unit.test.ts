@@ -15,7 +15,8 @@ describe('Kafka TLS and SASL settings', () => {
     expect(kafkaSecurity({ ...plain, kafkaTls: true })).toEqual({ ssl: true });
     const ca = join(mkdtempSync(join(tmpdir(), 'ca-')), 'ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
-    expect(kafkaSecurity({ ...plain, kafkaTls: true, kafkaTlsCaFile: ca }).ssl).toEqual({ ca: [expect.stringContaining('BEGIN CERTIFICATE')] });
+    expect(kafkaSecurity({ ...plain, kafkaTls: true, kafkaTlsCaFile: ca }).ssl).toEqual({ ca: [expect.stringContaining('BEGIN CERTIFICATE')], rejectUnauthorized: true });
+    expect(kafkaSecurity({ ...plain, kafkaTls: true, kafkaTlsRejectUnauthorized: false }).ssl).toEqual({ rejectUnauthorized: false });
   });
 
   it('passes SASL PLAIN and SCRAM credentials through', () => {

@@ -6,12 +6,13 @@ import type { Kafka } from 'kafkajs';
 
 /** Kafka and the codec as the services see them: addresses from KAFKA_BROKERS and SCHEMA_REGISTRY_URL. */
 export const connectFromEnvironment = (env: NodeJS.ProcessEnv, clientId: string): { kafka: Kafka; codec: AvroCodec } => {
-  const { kafkaBrokers, schemaRegistryUrl } = loadSettings({ kafkaBrokers: backboneSettings.kafkaBrokers, schemaRegistryUrl: backboneSettings.schemaRegistryUrl }, env);
+  const { kafkaBrokers, kafkaTls, kafkaTlsCaFile, kafkaTlsRejectUnauthorized, kafkaSaslMechanism, kafkaSaslUsername, kafkaSaslPassword, schemaRegistryUrl } = backboneSettings;
+  const settings = loadSettings({ kafkaBrokers, kafkaTls, kafkaTlsCaFile, kafkaTlsRejectUnauthorized, kafkaSaslMechanism, kafkaSaslUsername, kafkaSaslPassword, schemaRegistryUrl }, env);
   // kafkajs's own lines go to stderr, so stdout keeps only the command's results.
   const logger = createLogger({ service: clientId, level: 'error', stream: process.stderr });
   return {
-    kafka: createKafkaClient({ brokers: kafkaBrokers, clientId, logger }),
-    codec: createAvroCodec({ registryUrl: schemaRegistryUrl, catalog: loadSchemaCatalog() }),
+    kafka: createKafkaClient({ brokers: settings.kafkaBrokers, clientId, logger, security: settings }),
+    codec: createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() }),
   };
 };
 
@@ -19,4 +20,6 @@ export const environmentHelp = [
   'Environment:',
   '  KAFKA_BROKERS          Kafka bootstrap servers (default 127.0.0.1:9092)',
   '  SCHEMA_REGISTRY_URL    schema registry (default http://127.0.0.1:8081/apis/ccompat/v7)',
+  '  KAFKA_TLS, KAFKA_TLS_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD',
+  '                         a secured Kafka (see README)',
 ].join('\n');
