@@ -1,15 +1,22 @@
 // The Grafana dashboard (infra/compose/grafana/dashboards/tributary.json) queries only metrics the
 // services really export: the names from `node infra/scripts/build-dashboard.mjs --metrics`
-// compared with the /metrics of orders-api, order-projector and query-api running on the backbone.
+// compared with the /metrics of the services of the order flow running on the backbone.
 import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startInventoryService } from '@tributary/inventory-service';
+import { loadInventoryServiceSettings } from '@tributary/inventory-service/settings';
 import { startOrderProjector, type OrderProjector } from '@tributary/order-projector';
 import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
 import { startOrdersApi, type OrdersApi } from '@tributary/orders-api';
 import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
+import { startOrdersService } from '@tributary/orders-service';
+import { loadOrdersServiceSettings } from '@tributary/orders-service/settings';
+import { startPaymentsService } from '@tributary/payments-service';
+import { loadPaymentsServiceSettings } from '@tributary/payments-service/settings';
 import { startQueryApi, type QueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
+import type { RunningService } from '@tributary/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, serviceEnvironment, testLogger, uniqueName } from './support.ts';
 
@@ -22,12 +29,14 @@ import { eventually, serviceEnvironment, testLogger, uniqueName } from './suppor
 const notFromServices = (name: string) => name === 'up' || name.startsWith('kafka_');
 
 const names = { ordersTopic: uniqueName('dashboard'), database: uniqueName('dashboard'), groupId: uniqueName('dashboard-projector') };
-const env = serviceEnvironment(names);
+// No gateway is needed: the breaker's series exist from the start, and nothing here is paid for.
+const env = serviceEnvironment(names, { PAYMENT_GATEWAY_URL: 'http://127.0.0.1:9' });
 
 let ordersApi: OrdersApi;
 let projector: OrderProjector;
 let queryApi: QueryApi;
 let projectorUrl: string;
+const saga: { name: string; service: RunningService & { url: string } }[] = [];
 
 const dashboardMetrics = (): { ours: string[]; external: string[] } => {
   const script = fileURLToPath(new URL('../infra/scripts/build-dashboard.mjs', import.meta.url));
@@ -69,16 +78,20 @@ beforeAll(async () => {
   projector = await startOrderProjector(projectorSettings, testLogger('order-projector'));
   projectorUrl = `http://${projectorSettings.host}:${(projector.server.address() as AddressInfo).port}`;
   queryApi = await startQueryApi(loadQueryApiSettings(env), testLogger('query-api'));
+  saga.push({ name: 'inventory-service', service: await startInventoryService(loadInventoryServiceSettings(env), testLogger('inventory-service')) });
+  saga.push({ name: 'payments-service', service: await startPaymentsService(loadPaymentsServiceSettings(env), testLogger('payments-service')) });
+  saga.push({ name: 'orders-service', service: await startOrdersService(loadOrdersServiceSettings(env), testLogger('orders-service')) });
 });
 
 afterAll(async () => {
+  for (const { service } of saga.reverse()) await service.stop();
   await queryApi?.stop();
   await projector?.stop();
   await ordersApi?.stop();
 });
 
 describe('the Grafana dashboard', () => {
-  it('queries only metric names that orders-api, order-projector and query-api export, or that kafka-exporter and Prometheus provide', async () => {
+  it('queries only metric names that the services export, or that kafka-exporter and Prometheus provide', async () => {
     const { ours, external } = dashboardMetrics();
     const queried = [...ours, ...external];
     expect(ours.length, 'build-dashboard.mjs --metrics found no metric names').toBeGreaterThan(0);
@@ -93,7 +106,12 @@ describe('the Grafana dashboard', () => {
     const { orderId } = (await placed.json()) as { orderId: string };
     await eventually(async () => ((await fetch(`${queryApi.url}/orders/${orderId}`)).status === 200 ? true : undefined), { timeoutMs: 30_000 });
 
-    const services = { 'orders-api': ordersApi.url, 'order-projector': projectorUrl, 'query-api': queryApi.url };
+    const services = {
+      'orders-api': ordersApi.url,
+      'order-projector': projectorUrl,
+      'query-api': queryApi.url,
+      ...Object.fromEntries(saga.map(({ name, service }) => [name, service.url])),
+    };
     const exported = new Map<string, Set<string>>();
     for (const [service, url] of Object.entries(services)) exported.set(service, await scrape(url));
 

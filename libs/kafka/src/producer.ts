@@ -1,6 +1,7 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Message, type PartitionMetadata, type RecordMetadata, type Transaction } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 
@@ -145,6 +146,11 @@ export const positionsOf = (records: readonly { topic: string; partition: number
   return [...highest.values()];
 };
 
+const concurrentTransactionTries = 10;
+
+const isConcurrentTransaction = (error: unknown): boolean =>
+  (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS' || /another concurrent operation on the same transaction/.test((error as Error).message ?? '');
+
 export const createTransactionalEventProducer = ({
   kafka,
   codec,
@@ -172,8 +178,7 @@ export const createTransactionalEventProducer = ({
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
-  const run = async (outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
-    const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
+  const attempt = async (prepared: { topic: string; messages: Prepared[] }[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
     let transaction: Transaction | undefined;
     try {
       transaction = await producer.transaction();
@@ -186,7 +191,24 @@ export const createTransactionalEventProducer = ({
       await transaction.commit();
     } catch (cause) {
       if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
-      throw asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+      throw cause;
+    }
+  };
+
+  const run = async (outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
+    const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await attempt(prepared, consumed);
+        return;
+      } catch (cause) {
+        // The coordinator is still writing the previous transaction's markers: a moment later it accepts the next.
+        if (isConcurrentTransaction(cause) && tries < concurrentTransactionTries) {
+          await sleep(20 * tries);
+          continue;
+        }
+        throw asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+      }
     }
   };
 
