@@ -17,15 +17,6 @@ export interface QueryApi extends RunningService {
   readonly url: string;
 }
 
-/**
- * express fails a path it cannot percent-decode with a URIError; that is the client's mistake, so
- * it is answered as one rather than as an internal error.
- */
-const undecodablePath = (error: unknown, _req: unknown, _res: unknown, next: (error: unknown) => void): void => {
-  if (error instanceof URIError) next(new TributaryError('VALIDATION_FAILED', 'Path is invalid: it is not correctly percent-encoded', { cause: error }));
-  else next(error);
-};
-
 export const startQueryApi = async (settings: QueryApiSettings, logger: Logger = createLogger({ service: serviceName, level: settings.logLevel })): Promise<QueryApi> => {
   const metrics = createMetricsRegistry(serviceName);
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
@@ -60,7 +51,6 @@ export const startQueryApi = async (settings: QueryApiSettings, logger: Logger =
         const page = parseInput(customerOrdersQuery, req.query, 'Query');
         res.json({ customerId: id, ...(await listOrderViews(orderViews, { customerId: id }, page)) });
       });
-      router.use(undecodablePath);
     },
   });
   const server = await listen(app, settings.port, settings.host).catch(async (cause: unknown) => {

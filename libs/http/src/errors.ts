@@ -16,14 +16,20 @@ export const notFound = (): RequestHandler => (req, res) => {
   sendError(res, new TributaryError('NOT_FOUND', `No route for ${req.method} ${req.path}`));
 };
 
-/** express's own body-parser errors carry a `type`; map them to answers a client can act on. */
-const fromBodyParser = (error: unknown): TributaryError | undefined => {
+/**
+ * express's own errors: body-parser's carry a `type`, the router fails a path it cannot
+ * percent-decode with a URIError. They are the client's mistake, answered as such.
+ */
+const fromExpress = (error: unknown): TributaryError | undefined => {
+  if (error instanceof URIError) return new TributaryError('VALIDATION_FAILED', 'Path is invalid: it is not correctly percent-encoded', { cause: error });
   const type = (error as { type?: unknown }).type;
   if (type === 'entity.parse.failed') return new TributaryError('BAD_REQUEST', 'Request body is not valid JSON', { cause: error });
   if (type === 'entity.too.large') return new TributaryError('PAYLOAD_TOO_LARGE', 'Request body is too large', { cause: error });
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new TributaryError('BAD_REQUEST', 'Request body encoding is not supported; send UTF-8 JSON', { cause: error });
   }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new TributaryError('BAD_REQUEST', 'The request cannot be handled as sent; check the method, path and headers', { cause: error });
   return undefined;
 };
 
@@ -31,7 +37,7 @@ const fromBodyParser = (error: unknown): TributaryError | undefined => {
 export const errorHandler =
   (logger: Logger): ErrorRequestHandler =>
   (error: unknown, _req, res, _next) => {
-    const known = isTributaryError(error) ? error : fromBodyParser(error);
+    const known = isTributaryError(error) ? error : fromExpress(error);
     if (known) {
       if (known.httpStatus >= 500) logger.error(known.message, { code: known.code, requestId: res.locals['requestId'] as unknown });
       sendError(res, known);
