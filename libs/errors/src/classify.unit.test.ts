@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TributaryError, classify } from './index.ts';
+import { TributaryError, classify, toTributaryError } from './index.ts';
 
 describe('classify', () => {
   it('retries what is transient', () => {
@@ -20,5 +20,15 @@ describe('classify', () => {
 
   it('skips records that are not for the handler', () => {
     expect(classify(new TributaryError('EVENT_NOT_APPLICABLE', 'not mine'))).toBe('skip');
+  });
+});
+
+describe('wrapping driver errors', () => {
+  it('names the dependency a driver error speaks of', () => {
+    const kafka = Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name: 'KafkaJSConnectionError' });
+    const store = Object.assign(new Error('Server selection timed out'), { name: 'MongoServerSelectionError' });
+    expect(toTributaryError(kafka)).toMatchObject({ code: 'KAFKA_UNAVAILABLE', message: 'Kafka: Connection error: connect ECONNREFUSED 127.0.0.1:9092' });
+    expect(toTributaryError(store)).toMatchObject({ code: 'STORE_UNAVAILABLE', message: 'Store: Server selection timed out' });
+    expect(toTributaryError(new Error('boom'))).toMatchObject({ code: 'INTERNAL', message: 'boom' });
   });
 });

@@ -30,9 +30,20 @@ export class TributaryError extends Error {
 export const isTributaryError = (error: unknown): error is TributaryError =>
   error instanceof TributaryError;
 
+/** Which dependency a driver's error speaks of, from its class name, so the code says where to look. */
+const codeByDriver = (error: unknown): ErrorCode | undefined => {
+  const name = error instanceof Error ? error.name : '';
+  if (/^KafkaJS(ConnectionError|ConnectionClosedError|RequestTimeoutError|NumberOfRetriesExceeded|BrokerNotFound)$/.test(name)) return 'KAFKA_UNAVAILABLE';
+  if (/^Mongo(Network|NetworkTimeout|ServerSelection|NotConnected|TopologyClosed)Error$/.test(name)) return 'STORE_UNAVAILABLE';
+  return undefined;
+};
+
 /** Wraps anything thrown into a TributaryError, keeping the original as the cause. */
 export const toTributaryError = (error: unknown, fallback: ErrorCode = 'INTERNAL'): TributaryError => {
   if (isTributaryError(error)) return error;
   const message = error instanceof Error ? error.message : String(error);
+  const code = codeByDriver(error);
+  if (code === 'KAFKA_UNAVAILABLE') return new TributaryError(code, `Kafka: ${message}`, { cause: error });
+  if (code === 'STORE_UNAVAILABLE') return new TributaryError(code, `Store: ${message}`, { cause: error });
   return new TributaryError(fallback, message, { cause: error });
 };
