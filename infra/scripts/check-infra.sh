@@ -3,16 +3,18 @@
 #   - Dockerfile and .dockerignore: non-root user, production dependencies only, health check;
 #   - Helm chart: `helm lint --strict` and `helm template` for the default values and every
 #     ci/*-values.yaml, the output decoded strictly into the Kubernetes API types (infra-check)
-#     and validated by `kubeconform -strict` against the Kubernetes JSON schemas (local copy;
-#     KEDA's and the Prometheus Operator's kinds are skipped there: no offline schema for them, and
-#     infra-check checks their field names); every ConfigMap key a setting of its service's app;
-#     a misspelt value must be refused by values.schema.json; the payment gateway simulator
-#     renders only behind paymentGateway.simulator.enabled;
+#     and validated by `kubeconform -strict` against the Kubernetes JSON schemas and, for KEDA's
+#     and the Prometheus Operator's kinds, JSON schemas made from their CRDs (local copies, no
+#     kind skipped); a misspelt ScaledObject or ServiceMonitor field must fail kubeconform; every
+#     ConfigMap key a setting of its service's app; a misspelt value must be refused by
+#     values.schema.json; the payment gateway simulator renders only behind
+#     paymentGateway.simulator.enabled;
 #   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
 #     and prometheus.yml; also `docker compose config -q` when the docker client has compose;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
 # helm, kubeconform and infra-check are built from the Go module proxy on first use, the
-# Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh); all cached in
+# Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh), the KEDA and Prometheus
+# Operator CRDs from their Go modules and converted (install-crd-schemas.sh); all cached in
 # ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}. Exit code 0 when every check passes.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -69,10 +71,12 @@ tools() {
   infra/scripts/install-kubeconform.sh > "$work/kubeconform-path" || return 1
   infra/scripts/install-kube-schemas.sh "$kube_version" > "$work/kube-schemas-path" || return 1
   install_infra_check || return 1
-  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path")"
-  echo "Kubernetes $kube_version schemas: $(cat "$work/kube-schemas-path"); infra-check: $(cat "$work/infra-check-path")"
+  infra/scripts/install-crd-schemas.sh "$(cat "$work/infra-check-path")" > "$work/crd-schemas-path" || return 1
+  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path"); infra-check: $(cat "$work/infra-check-path")"
+  echo "Kubernetes $kube_version schemas: $(cat "$work/kube-schemas-path")"
+  echo "CRD schemas: $(cat "$work/crd-schemas-path")"
 }
-step "tools: helm, kubeconform, Kubernetes schemas and infra-check (cached in $cache)" tools
+step "tools: helm, kubeconform, infra-check, Kubernetes and CRD schemas (cached in $cache)" tools
 if [[ $failed -ne 0 ]]; then
   printf '%s\n' "${results[@]}"
   exit 1
@@ -80,6 +84,7 @@ fi
 helm="$(cat "$work/helm-path")"
 kubeconform="$(cat "$work/kubeconform-path")"
 kube_schemas="$(cat "$work/kube-schemas-path")"
+crd_schemas="$(cat "$work/crd-schemas-path")"
 infra_check="$(cat "$work/infra-check-path")"
 
 # --- image ---
@@ -101,6 +106,14 @@ dockerfile() {
 step "Dockerfile and .dockerignore" dockerfile
 
 # --- helm ---
+# kubeconform_strict FILE...: the built-in kinds against the Kubernetes schemas, the CRD kinds against
+# theirs (the first location with a file for the kind wins); no network.
+kubeconform_strict() {
+  "$kubeconform" -strict -summary -kubernetes-version "$kube_version" \
+    -schema-location "$kube_schemas/{{.NormalizedKubernetesVersion}}-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json" \
+    -schema-location "$crd_schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" \
+    "$@"
+}
 values_files=("")
 for f in "$chart"/ci/*-values.yaml; do values_files+=("$f"); done
 for values in "${values_files[@]}"; do
@@ -113,14 +126,14 @@ for values in "${values_files[@]}"; do
     "$infra_check" manifests "$work/rendered.yaml" && "$infra_check" settings "$work/rendered.yaml" "$root"
   }
   step "helm template | infra-check manifests, settings ($label)" render
-  # CRD kinds have no schema in the local copy: skipped here, their fields checked by infra-check.
   conform() {
     "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/conform.yaml" || return 1
-    "$kubeconform" -strict -summary -kubernetes-version "$kube_version" \
-      -schema-location "$kube_schemas/{{.NormalizedKubernetesVersion}}-local{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json" \
-      -skip ScaledObject,TriggerAuthentication,ServiceMonitor "$work/conform.yaml"
+    kubeconform_strict "$work/conform.yaml" > "$work/conform.out" || { cat "$work/conform.out"; return 1; }
+    cat "$work/conform.out"
+    # Every kind has a schema: a kind added to the chart without one fails here rather than pass unchecked.
+    grep -q 'Skipped: 0$' "$work/conform.out" || { echo "kubeconform skipped a resource"; return 1; }
   }
-  step "helm template | kubeconform -strict, Kubernetes $kube_version ($label)" conform
+  step "helm template | kubeconform -strict, Kubernetes $kube_version and CRD schemas ($label)" conform
 done
 # Must show: all switches on -> a ScaledObject with a Kafka trigger per consumer, non-root read-only Deployments.
 all_switches() {
@@ -156,6 +169,39 @@ typo() {
   echo "kafka.brokerz refused: $(grep brokerz "$work/typo" | head -n 1 | sed 's/^ *//')"
 }
 step "values.schema.json refuses a misspelt value" typo
+# The CRD schemas really check the CRD kinds: the first ScaledObject and ServiceMonitor of the
+# all-switches render pass kubeconform as rendered and fail with one field misspelt
+# (spec.cooldownPeriod, an endpoint's interval).
+crd_typo() {
+  "$helm" template tributary "$chart" --namespace tributary -f "$chart/ci/all-switches-values.yaml" > "$work/crd.yaml" || return 1
+  local case kind field typo problems=0
+  for case in 'ScaledObject cooldownPeriod coolDownPeriod' 'ServiceMonitor interval intervall'; do
+    read -r kind field typo <<< "$case"
+    # The first document of the kind, as rendered and with the field misspelt.
+    awk -v kind="$kind" '/^---/ { n++ } { doc[n] = doc[n] $0 "\n" } $0 == "kind: " kind && !found { found = n }
+      END { if (found != "") printf "%s", doc[found] }' "$work/crd.yaml" > "$work/crd-object.yaml"
+    sed -E "s/^( *(- )?)$field:/\1$typo:/" "$work/crd-object.yaml" > "$work/crd-typo.yaml"
+    if [[ ! -s "$work/crd-object.yaml" ]] || cmp -s "$work/crd-object.yaml" "$work/crd-typo.yaml"; then
+      echo "the all-switches render has no $kind with $field"
+      problems=1
+    elif ! kubeconform_strict "$work/crd-object.yaml" > "$work/crd.out"; then
+      echo "$kind as rendered fails:"
+      cat "$work/crd.out"
+      problems=1
+    elif kubeconform_strict "$work/crd-typo.yaml" > "$work/crd.out"; then
+      echo "$kind with $typo (for $field) was accepted"
+      problems=1
+    elif grep -q "additional properties '$typo' not allowed" "$work/crd.out"; then
+      echo "$kind.$typo refused: $(grep -o "additional properties '$typo' not allowed" "$work/crd.out" | head -n 1)"
+    else
+      echo "$kind with $typo failed for another reason:"
+      cat "$work/crd.out"
+      problems=1
+    fi
+  done
+  return $problems
+}
+step "kubeconform -strict refuses a misspelt ScaledObject and ServiceMonitor field" crd_typo
 
 # --- compose ---
 step "compose: load (compose-go), apps, ports, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"

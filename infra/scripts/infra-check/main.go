@@ -13,11 +13,15 @@
 //	    decodes `helm template` output strictly into the Kubernetes API types (an unknown or
 //	    misspelt field, a wrong type or a duplicate key fails) and checks the security settings
 //	    every workload must have; KEDA and Prometheus Operator objects get structural checks.
+//	infra-check crd-schemas <out dir> <crd.yaml>...
+//	    converts the openAPIV3Schema of each version of each CustomResourceDefinition into the
+//	    JSON schema kubeconform -strict reads: <out dir>/<group>/<kind>_<version>.json, lower case.
 package main
 
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -42,6 +46,15 @@ func main() {
 			usage()
 		}
 		problems, err = checkManifests(os.Args[2:])
+	case "crd-schemas":
+		if len(os.Args) < 4 {
+			usage()
+		}
+		var written []string
+		written, err = writeCRDSchemas(os.Args[2], os.Args[3:])
+		if err == nil {
+			fmt.Printf("crd-schemas: %s\n", strings.Join(written, ", "))
+		}
 	default:
 		usage()
 	}
@@ -61,5 +74,6 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check settings <rendered.yaml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check manifests <rendered.yaml>...")
+	fmt.Fprintln(os.Stderr, "       infra-check crd-schemas <out dir> <crd.yaml>...")
 	os.Exit(2)
 }

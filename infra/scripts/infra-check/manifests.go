@@ -37,7 +37,9 @@ var typed = map[string]func() any{
 	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
 }
 
-// Fields of KEDA's and the Prometheus Operator's objects this chart may set (their CRDs' schemas).
+// Fields of KEDA's and the Prometheus Operator's objects this chart may set: narrower than their
+// CRDs' schemas (kubeconform checks the rendered objects against those), and naming the Kafka
+// scaler's parameters, which the ScaledObject CRD leaves as free-form strings.
 var crdFields = map[string]map[string][]string{
 	"keda.sh/v1alpha1/ScaledObject": {
 		"spec":                              {"scaleTargetRef", "pollingInterval", "cooldownPeriod", "initialCooldownPeriod", "idleReplicaCount", "minReplicaCount", "maxReplicaCount", "fallback", "advanced", "triggers"},
