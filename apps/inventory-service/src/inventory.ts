@@ -152,14 +152,3 @@ export const createInventory = ({ db, reservations, now = () => new Date(), obse
     },
   };
 };
-
-/** Events of one order in the order they were consumed; different orders are independent. */
-export const byOrder = (events: readonly ConsumedEvent<unknown>[]): ConsumedEvent<unknown>[][] => {
-  const groups = new Map<string, ConsumedEvent<unknown>[]>();
-  for (const consumed of events) {
-    const orderId = (consumed.event.payload as { orderId?: unknown } | null)?.orderId;
-    const key = typeof orderId === 'string' ? orderId : `${consumed.topic}:${consumed.partition}:${consumed.offset}`;
-    groups.set(key, [...(groups.get(key) ?? []), consumed]);
-  }
-  return [...groups.values()];
-};

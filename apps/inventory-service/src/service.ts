@@ -5,18 +5,17 @@ import {
   createConsumerRunner,
   createKafkaClient,
   createTransactionalEventProducer,
-  deadLetterTopic,
   ensureTopics,
-  eventTopic,
+  handlePerKey,
   positionsOf,
-  type OutgoingEvent,
+  runnerOptionsFrom,
+  serviceTopics,
 } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { counter, createMetricsRegistry } from '@tributary/metrics';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore } from '@tributary/store';
-import pMap from 'p-map';
-import { byOrder, createInventory } from './inventory.ts';
+import { createInventory } from './inventory.ts';
 import { openReservations } from './reservations.ts';
 import type { InventoryServiceSettings } from './settings.ts';
 import { stockRoutes } from './stock-routes.ts';
@@ -62,11 +61,7 @@ export const startInventoryService = async (
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
   try {
-    await ensureTopics(
-      kafka,
-      [settings.ordersTopic, settings.inventoryTopic, deadLetterTopic(settings.ordersTopic)].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
-      logger,
-    );
+    await ensureTopics(kafka, serviceTopics({ consumes: [settings.ordersTopic], produces: [settings.inventoryTopic] }, settings), logger);
     await producer.connect();
   } catch (error) {
     await store.close();
@@ -80,24 +75,13 @@ export const startInventoryService = async (
     groupId: settings.groupId,
     topics: [settings.ordersTopic],
     metrics,
-    sessionTimeoutMs: settings.consumerSessionTimeoutMs,
-    partitionsConsumedConcurrently: settings.consumerConcurrency,
-    retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
-    stallAfterMs: settings.consumerStallAfterMs,
+    ...runnerOptionsFrom(settings),
     // While the store is down, partitions wait paused instead of spinning on retries.
     probe: () => store.ping(),
     async handleBatch(events) {
-      const perOrder = await pMap(
-        byOrder(events),
-        async (orderEvents) => {
-          const outputs: OutgoingEvent[] = [];
-          for (const consumed of orderEvents) outputs.push(...(await inventory.handle(consumed)));
-          return outputs;
-        },
-        { concurrency: orderConcurrency },
-      );
+      const outputs = await handlePerKey(events, orderConcurrency, (consumed) => inventory.handle(consumed));
       // The stock answers and the positions they answer become visible together, or not at all.
-      await producer.publishAndCommit([{ topic: settings.inventoryTopic, events: perOrder.flat() }], { groupId: settings.groupId, positions: positionsOf(events) });
+      await producer.publishAndCommit([{ topic: settings.inventoryTopic, events: outputs }], { groupId: settings.groupId, positions: positionsOf(events) });
     },
   });
 

@@ -1,7 +1,14 @@
 import type { Server } from 'node:http';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen } from '@tributary/http';
-import { createConsumerRunner, createKafkaClient, deadLetterTopic, ensureTopics, eventTopic, type ConsumedEvent } from '@tributary/kafka';
+import {
+  type ConsumedEvent,
+  createConsumerRunner,
+  createKafkaClient,
+  ensureTopics,
+  runnerOptionsFrom,
+  serviceTopics,
+} from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { counter, createMetricsRegistry, histogram } from '@tributary/metrics';
 import {
@@ -16,7 +23,7 @@ import {
   type OrderView,
 } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { connectStore, openReadModel, type Projection, type ReadModel } from '@tributary/store';
+import { connectStore, createAliasResolver, openReadModel, type Projection, type ReadModel } from '@tributary/store';
 import { ensureIndexes } from './indexes.ts';
 import type { OrderProjectorSettings } from './settings.ts';
 
@@ -59,20 +66,18 @@ export const startOrderProjector = async (
   };
 
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
-  const projectOrderViews = projectInto(openReadModel<OrderView>(store.db, orderViewsCollection), orderViewsCollection, orderViewProjection);
-  const projectSummaries = projectInto(openReadModel<CustomerSummary>(store.db, customerSummariesCollection), customerSummariesCollection, customerSummaryProjection);
+  // A replay switches a read model to its rebuilt copy through the alias; writes follow within its TTL.
+  const resolveName = createAliasResolver(store.db);
+  const projectOrderViews = projectInto(openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName }), orderViewsCollection, orderViewProjection);
+  const projectSummaries = projectInto(openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName }), customerSummariesCollection, customerSummaryProjection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   // The order view is built from all three streams; each order's events share its id as key.
   const sources = [settings.ordersTopic, settings.inventoryTopic, settings.paymentsTopic];
   try {
     // Summaries are read by _id only; the order lists need their indexes.
-    await ensureIndexes(store.db, orderViewsCollection, orderViewIndexes, logger);
-    await ensureTopics(
-      kafka,
-      sources.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
-      logger,
-    );
+    await ensureIndexes(store.db, await resolveName(orderViewsCollection), orderViewIndexes, logger);
+    await ensureTopics(kafka, serviceTopics({ consumes: sources }, settings), logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -85,10 +90,7 @@ export const startOrderProjector = async (
     groupId: settings.groupId,
     topics: sources,
     metrics,
-    sessionTimeoutMs: settings.consumerSessionTimeoutMs,
-    partitionsConsumedConcurrently: settings.consumerConcurrency,
-    retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
-    stallAfterMs: settings.consumerStallAfterMs,
+    ...runnerOptionsFrom(settings),
     // While the store is down, partitions wait paused instead of spinning on retries.
     probe: () => store.ping(),
     async handleBatch(events) {

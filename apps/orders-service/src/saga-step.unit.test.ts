@@ -1,7 +1,7 @@
 import type { ConsumedEvent } from '@tributary/kafka';
 import type { ClaimResult, SagaFacts, SagaOutcome, SagaStore } from '@tributary/order-saga';
 import { describe, expect, it } from 'vitest';
-import { byOrder, sagaStep } from './saga-step.ts';
+import { sagaStep } from './saga-step.ts';
 
 /** The store's contract in memory: facts merge, the first outcome claimed stands. */
 const memoryStore = (): SagaStore & { outcomes: Map<string, SagaOutcome> } => {
@@ -75,10 +75,5 @@ describe('one saga step', () => {
 
   it('ignores event types that are not the saga\'s', async () => {
     expect(await sagaStep(memoryStore(), consumed('OrderConfirmed', { orderId: 'o-4' }), 'orders-service', () => at)).toBeUndefined();
-  });
-
-  it('groups a batch by order, keeping each order\'s events in order', () => {
-    const events = [reserved('a'), reserved('b'), authorized('a')];
-    expect(byOrder(events).map((group) => group.map((e) => e.offset))).toEqual([[events[0]!.offset, events[2]!.offset], [events[1]!.offset]]);
   });
 });

@@ -5,19 +5,18 @@ import {
   createConsumerRunner,
   createKafkaClient,
   createTransactionalEventProducer,
-  deadLetterTopic,
   ensureTopics,
-  eventTopic,
+  handlePerKey,
   positionsOf,
-  type OutgoingEvent,
+  runnerOptionsFrom,
+  serviceTopics,
 } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { counter, createMetricsRegistry } from '@tributary/metrics';
 import { openSagaStore } from '@tributary/order-saga';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore } from '@tributary/store';
-import pMap from 'p-map';
-import { byOrder, sagaStep } from './saga-step.ts';
+import { sagaStep } from './saga-step.ts';
 import type { OrdersServiceSettings } from './settings.ts';
 
 export const serviceName = 'orders-service';
@@ -45,11 +44,7 @@ export const startOrdersService = async (
   // Facts come from all three streams; the decision goes back to the orders stream.
   const sources = [settings.ordersTopic, settings.inventoryTopic, settings.paymentsTopic];
   try {
-    await ensureTopics(
-      kafka,
-      sources.flatMap((topic) => [topic, deadLetterTopic(topic)]).map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
-      logger,
-    );
+    await ensureTopics(kafka, serviceTopics({ consumes: sources, produces: [settings.ordersTopic] }, settings), logger);
     await producer.connect();
   } catch (error) {
     await store.close();
@@ -63,25 +58,13 @@ export const startOrdersService = async (
     groupId: settings.groupId,
     topics: sources,
     metrics,
-    sessionTimeoutMs: settings.consumerSessionTimeoutMs,
-    partitionsConsumedConcurrently: settings.consumerConcurrency,
-    retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
-    stallAfterMs: settings.consumerStallAfterMs,
+    ...runnerOptionsFrom(settings),
     probe: () => store.ping(),
     async handleBatch(events) {
-      const perOrder = await pMap(
-        byOrder(events),
-        async (orderEvents) => {
-          const outputs: OutgoingEvent[] = [];
-          for (const consumed of orderEvents) {
-            const output = await sagaStep(sagas, consumed, serviceName, () => new Date());
-            if (output) outputs.push(output);
-          }
-          return outputs;
-        },
-        { concurrency: orderConcurrency },
-      );
-      const outputs = perOrder.flat();
+      const outputs = await handlePerKey(events, orderConcurrency, async (consumed) => {
+        const output = await sagaStep(sagas, consumed, serviceName, () => new Date());
+        return output ? [output] : [];
+      });
       // The decisions and the positions they were made at become visible together, or not at all.
       await producer.publishAndCommit([{ topic: settings.ordersTopic, events: outputs }], { groupId: settings.groupId, positions: positionsOf(events) });
       for (const output of outputs) {

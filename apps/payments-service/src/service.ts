@@ -1,7 +1,14 @@
 import type { Server } from 'node:http';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, createHttpApp, listen } from '@tributary/http';
-import { createConsumerRunner, createKafkaClient, createTransactionalEventProducer, deadLetterTopic, ensureTopics, eventTopic } from '@tributary/kafka';
+import {
+  createConsumerRunner,
+  createKafkaClient,
+  createTransactionalEventProducer,
+  ensureTopics,
+  runnerOptionsFrom,
+  serviceTopics,
+} from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry } from '@tributary/metrics';
 import { createBreaker, type Breaker } from '@tributary/resilience';
@@ -29,8 +36,7 @@ export const startPaymentsService = async (
   const metrics = createMetricsRegistry(serviceName);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
-  const topics = [settings.inventoryTopic, settings.paymentsTopic, deadLetterTopic(settings.inventoryTopic)];
-  await ensureTopics(kafka, topics.map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)), logger);
+  await ensureTopics(kafka, serviceTopics({ consumes: [settings.inventoryTopic], produces: [settings.paymentsTopic] }, settings), logger);
 
   const client = createGatewayClient({ baseUrl: settings.gatewayUrl, timeoutMs: settings.gatewayTimeoutMs });
   const breaker = createBreaker({
@@ -52,10 +58,7 @@ export const startPaymentsService = async (
     groupId: settings.groupId,
     topics: [settings.inventoryTopic],
     metrics,
-    sessionTimeoutMs: settings.consumerSessionTimeoutMs,
-    partitionsConsumedConcurrently: settings.consumerConcurrency,
-    retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
-    stallAfterMs: settings.consumerStallAfterMs,
+    ...runnerOptionsFrom(settings),
     // An open breaker pauses partitions (CIRCUIT_OPEN); they resume once it lets a probe call through.
     probe: () => Promise.resolve(breaker.allowsCalls()),
     probeIntervalMs: breakerProbeIntervalMs,

@@ -27,3 +27,5 @@ export {
   redrivenFromHeader,
   type Provenance,
 } from './dead-letter.ts';
+export { groupByKey, handlePerKey } from './per-key.ts';
+export { runnerOptionsFrom, serviceTopics, type ConsumerSettings } from './runner-settings.ts';

@@ -1,0 +1,28 @@
+import type { BackoffPolicy } from './backoff.ts';
+import { deadLetterTopic } from './dead-letter.ts';
+import { eventTopic, type TopicSpec } from './topics.ts';
+
+/** The consumer settings every consuming service reads (libs/config's consumerSettings). */
+export interface ConsumerSettings {
+  consumerSessionTimeoutMs: number;
+  consumerConcurrency: number;
+  consumerRetryAttempts: number;
+  consumerRetryInitialMs: number;
+  consumerRetryMaxMs: number;
+  consumerStallAfterMs: number;
+}
+
+/** The runner's options that come from settings, the same way in every service. */
+export const runnerOptionsFrom = (settings: ConsumerSettings): { sessionTimeoutMs: number; partitionsConsumedConcurrently: number; retry: BackoffPolicy; stallAfterMs: number } => ({
+  sessionTimeoutMs: settings.consumerSessionTimeoutMs,
+  partitionsConsumedConcurrently: settings.consumerConcurrency,
+  retry: { attempts: settings.consumerRetryAttempts, initialDelayMs: settings.consumerRetryInitialMs, maxDelayMs: settings.consumerRetryMaxMs },
+  stallAfterMs: settings.consumerStallAfterMs,
+});
+
+/** Event topics a service uses, with a dead-letter topic for each one it consumes. */
+export const serviceTopics = (
+  { consumes, produces = [] }: { consumes: readonly string[]; produces?: readonly string[] },
+  settings: { topicPartitions: number; topicReplicationFactor: number },
+): TopicSpec[] =>
+  [...new Set([...consumes, ...produces, ...consumes.map(deadLetterTopic)])].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor));
