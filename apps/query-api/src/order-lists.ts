@@ -22,7 +22,8 @@ const storeError = (cause: unknown, what: string) => new TributaryError('STORE_U
  */
 export const listOrderViews = async (orderViews: ReadModel<OrderView>, filter: Record<string, string>, page: PageRequest): Promise<OrderPage> => {
   const query = { ...filter, ...(page.cursor ? afterKey(page.cursor) : {}) };
-  const rows = await orderViews.collection
+  const collection = await orderViews.current();
+  const rows = await collection
     .find(query, { projection: viewOnly })
     .sort({ ...newestOrdersFirst })
     .limit(page.limit + 1)
@@ -39,7 +40,7 @@ export type CustomerSummaryAnswer = Omit<CustomerSummary, 'orders'>;
 
 /** The summary without its per-order entries: they can be many, and the order list serves them. */
 export const findCustomerSummary = async (summaries: ReadModel<CustomerSummary>, customerId: string): Promise<CustomerSummaryAnswer | null> => {
-  const found = await summaries.collection
+  const found = await (await summaries.current())
     .findOne({ _id: customerId, _tombstone: { $ne: true } }, { projection: { ...viewOnly, orders: 0 } })
     .catch((cause: unknown) => {
       throw storeError(cause, 'customer summaries');

@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry } from '@tributary/metrics';
 import { customerSummariesCollection, orderViewsCollection, type CustomerSummary, type OrderView } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { connectStore, openReadModel } from '@tributary/store';
+import { connectStore, createAliasResolver, openReadModel } from '@tributary/store';
 import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
 import { findCustomerSummary, listOrderViews } from './order-lists.ts';
 import type { QueryApiSettings } from './settings.ts';
@@ -20,8 +20,10 @@ export interface QueryApi extends RunningService {
 export const startQueryApi = async (settings: QueryApiSettings, logger: Logger = createLogger({ service: serviceName, level: settings.logLevel })): Promise<QueryApi> => {
   const metrics = createMetricsRegistry(serviceName);
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
-  const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection);
-  const summaries = openReadModel<CustomerSummary>(store.db, customerSummariesCollection);
+  // Reads follow a replay's switch to the rebuilt copy within the alias TTL.
+  const resolveName = createAliasResolver(store.db);
+  const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName });
+  const summaries = openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName });
 
   const app = createHttpApp({
     logger,

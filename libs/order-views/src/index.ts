@@ -24,3 +24,4 @@ export {
   type TimelineEntry,
   type TimelineStep,
 } from './order-view.ts';
+export { findProjection, projections, type ProjectionDefinition, type StreamTopics } from './projections.ts';

@@ -1,5 +1,6 @@
 import { TributaryError } from '@tributary/errors';
 import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type WriteError } from 'mongodb';
+import type { AliasResolver } from './aliases.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 import type { Position } from './positions.ts';
 import { foldDocument, groupByDocument, type Projection, type Tracked } from './projection.ts';
@@ -21,7 +22,10 @@ export interface ApplyStats {
 }
 
 export interface ReadModel<V> {
+  /** The collection of the logical name; with an alias resolver, current() is the one serving. */
   readonly collection: Collection<StoredDocument>;
+  /** The collection serving the read model now (the alias's target, or the logical name). */
+  current(): Promise<Collection<StoredDocument>>;
   /** Folds a batch per document in memory and writes each changed document once. */
   apply<E extends Position>(events: readonly E[], projection: Projection<V, E>): Promise<ApplyStats>;
   findById(id: string): Promise<V | null>;
@@ -64,6 +68,8 @@ export interface ReadModelOptions {
    * existed after all) falls back to reading the store. Compare-and-set keeps this correct.
    */
   cacheSize?: number;
+  /** Maps the logical name to the collection serving it; without one the name is the collection. */
+  resolveName?: AliasResolver;
 }
 
 /** A small least-recently-used map: Map keeps insertion order, so re-inserting marks use. */
@@ -88,16 +94,26 @@ const lruCache = <V>(capacity: number) => {
   };
 };
 
-export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: ReadModelOptions = {}): ReadModel<V> => {
-  const collection = db.collection<StoredDocument>(name);
-  const cache = lruCache<V>(cacheSize);
+export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName }: ReadModelOptions = {}): ReadModel<V> => {
+  const named = db.collection<StoredDocument>(name);
+  let collection = named;
+  let cache = lruCache<V>(cacheSize);
+  const current = async (): Promise<Collection<StoredDocument>> => {
+    const target = resolveName ? await resolveName(name) : name;
+    if (target !== collection.collectionName) {
+      // Another copy now serves: what this instance wrote to the previous one says nothing about it.
+      collection = db.collection<StoredDocument>(target);
+      cache = lruCache<V>(cacheSize);
+    }
+    return collection;
+  };
   // Batches of different partitions may touch one document at once (an order's events arrive on
   // three topics). Compare-and-set settles that on MongoDB; FerretDB 1.x does not apply a
   // conditional replace atomically, so writers in this process also take turns per document.
   const withDocuments = createKeyedLock();
 
-  const readStored = async (ids: string[]): Promise<Map<string, Tracked<V>>> => {
-    const stored = await collection.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
+  const readStored = async (target: Collection<StoredDocument>, ids: string[]): Promise<Map<string, Tracked<V>>> => {
+    const stored = await target.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
       throw storeError(cause, `read ${name}`);
     });
     const byId = new Map(stored.map((doc) => [doc._id, toTracked<V>(doc._id, doc)]));
@@ -105,20 +121,23 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: R
   };
 
   return {
-    collection,
+    collection: named,
+    current,
     apply(events, projection) {
       const pending = groupByDocument(events, projection);
       return withDocuments(pending.keys(), async () => {
+        const target = await current();
+        const known = cache;
         for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
           const ids = [...pending.keys()];
           // First try: what this instance last wrote, and "new" for the rest. Later tries: the store.
-          const current = attempt === 1 ? new Map(ids.map((id) => [id, cache.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(ids);
+          const stored = attempt === 1 ? new Map(ids.map((id) => [id, known.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(target, ids);
           let applied = 0;
           let duplicates = 0;
           const writes: AnyBulkWriteOperation<StoredDocument>[] = [];
           const written: Tracked<V>[] = [];
           for (const [id, group] of pending) {
-            const base = current.get(id) ?? toTracked<V>(id, undefined);
+            const base = stored.get(id) ?? toTracked<V>(id, undefined);
             const result = foldDocument(base, group, projection);
             duplicates += result.duplicates;
             if (result.applied === 0) continue;
@@ -126,19 +145,19 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000 }: R
             writes.push(writeFor(base.version, result.next));
             written.push(result.next);
           }
-          if (writes.length === 0 || (await writeAll(collection, writes, name))) {
-            for (const tracked of written) cache.set(tracked);
+          if (writes.length === 0 || (await writeAll(target, writes, name))) {
+            for (const tracked of written) known.set(tracked);
             return { documents: pending.size, applied, duplicates };
           }
           // A compare-and-set lost (another writer, or a document this instance had not seen). Folding
           // again from what is stored now is safe: positions make events applied by anyone a no-op.
-          for (const id of ids) cache.delete(id);
+          for (const id of ids) known.delete(id);
         }
         throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
       });
     },
     async findById(id) {
-      const stored = await collection.findOne({ _id: id, _tombstone: { $ne: true } }).catch((cause: unknown) => {
+      const stored = await (await current()).findOne({ _id: id, _tombstone: { $ne: true } }).catch((cause: unknown) => {
         throw storeError(cause, `read ${name}`);
       });
       return stored ? (toTracked<V>(id, stored).view) : null;

@@ -1,0 +1,128 @@
+import type { AvroCodec } from '@tributary/avro';
+import { classify, isTributaryError, TributaryError } from '@tributary/errors';
+import { isOrderViewEventType, type OrderEvent } from '@tributary/order-views';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { partitionKey, reaches, splitKey, type Offsets } from './offsets.ts';
+
+export interface TailOptions {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly codec: AvroCodec;
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where the group starts on partitions it has not committed in (it resumes where it committed otherwise). */
+  readonly start: Offsets;
+  /** Folds one partition's events, in order; returns how many changed a document. */
+  fold(events: OrderEvent[]): Promise<number>;
+}
+
+export interface TailCounts {
+  /** Records passed, control records of transactions included: what positions measure. */
+  readonly records: number;
+  readonly applied: number;
+  /** Records that cannot be decoded (they wait in a dead-letter topic, or were never valid). */
+  readonly undecodable: number;
+}
+
+export interface Tail {
+  /** The next offset to read per partition. */
+  position(): Offsets;
+  counts(): TailCounts;
+  /** Resolves once every partition of the target is passed; rejects when the consumer fails. */
+  reach(target: Offsets, onTick?: () => void): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A replay reads a lot and writes in bulk: far larger fetches than the services' consumers. */
+const fetchSizes = { maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250 };
+
+const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
+  try {
+    // The codec decoded the payload into the reader schema of its type: the shape Avro guarantees.
+    const { eventType, payload } = await codec.decode(message.value);
+    if (!isOrderViewEventType(eventType)) return undefined;
+    return { topic, partition, offset: message.offset, eventType, payload } as unknown as OrderEvent;
+  } catch (error) {
+    // An unreachable registry says nothing about the record: the batch fails and is read again.
+    if (classify(error) === 'retry') throw error;
+    return 'undecodable';
+  }
+};
+
+/**
+ * Reads the projection's topics with a consumer group of its own and folds every batch. The group
+ * commits what was folded, so an interrupted replay resumes where it stopped; folding twice is a
+ * no-op thanks to the documents' positions. It never produces anything and never dead-letters.
+ */
+export const startTail = async (options: TailOptions): Promise<Tail> => {
+  const { kafka, admin, codec, groupId, topics, start } = options;
+  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  const position: Offsets = new Map(start);
+  const fresh = new Map<string, Map<number, string>>();
+  for (const { topic, partitions } of committed) {
+    for (const { partition, offset } of partitions) {
+      const key = partitionKey(topic, partition);
+      if (offset !== '-1') position.set(key, BigInt(offset));
+      else if (start.has(key)) fresh.set(topic, (fresh.get(topic) ?? new Map<number, string>()).set(partition, String(start.get(key))));
+    }
+  }
+  for (const [topic, partitions] of fresh) {
+    await admin.setOffsets({ groupId, topic, partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })) });
+  }
+
+  let records = 0;
+  let applied = 0;
+  let undecodable = 0;
+  let failure: Error | undefined;
+  const consumer: Consumer = kafka.consumer({ groupId, ...fetchSizes, retry: { retries: 3 } });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const key = partitionKey(payload.topic, payload.partition);
+    const next = BigInt(payload.lastOffset) + 1n;
+    const before = position.get(key) ?? 0n;
+    if (next > before) {
+      records += Number(next - before);
+      position.set(key, next);
+    }
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) failure = payload.error;
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  await consumer.run({
+    autoCommitInterval: 1_000,
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const decoded = await Promise.all(batch.messages.map((message) => toOrderEvent(codec, batch.topic, batch.partition, message)));
+      const events: OrderEvent[] = [];
+      for (const record of decoded) {
+        if (record === 'undecodable') undecodable += 1;
+        else if (record) events.push(record);
+      }
+      if (events.length > 0) applied += await options.fold(events);
+      await payload.heartbeat();
+    },
+  });
+
+  return {
+    position: () => new Map(position),
+    counts: () => ({ records, applied, undecodable }),
+    reach: async (target, onTick) => {
+      while (!reaches(position, target)) {
+        if (failure) throw isTributaryError(failure) ? failure : new TributaryError('KAFKA_UNAVAILABLE', `Replay consumer failed: ${failure.message}`, { cause: failure });
+        onTick?.();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      onTick?.();
+    },
+    stop: async () => {
+      // Disconnecting commits the offsets of the batches folded so far.
+      await consumer.disconnect();
+    },
+  };
+};
+
+/** The partitions of a target not reached yet, for messages. */
+export const behind = (position: Offsets, target: Offsets): string[] =>
+  [...target].filter(([key, end]) => (position.get(key) ?? 0n) < end).map(([key, end]) => `${splitKey(key).topic}[${splitKey(key).partition}] at ${position.get(key) ?? 0n} of ${end}`);
