@@ -2,19 +2,56 @@ import { parseArgs } from 'node:util';
 import { givenBackbone, testStack } from '@tributary/integration-tests/backbone';
 import { stackUp } from '@tributary/stack';
 import { codecBench } from './codec.bench.ts';
+import { commandBench } from './command.bench.ts';
+import { formatCpuShare, measureCpu } from './cpu-share.ts';
+import { freshnessBench } from './freshness.bench.ts';
 import { projectionBench } from './projection.bench.ts';
+import { queryBench } from './query.bench.ts';
 
-const usage = 'Usage: npm run bench [-- --full]\n  Runs every benchmark in quick mode (CI smoke), or at full size with --full. Each line prints the\n  subject, its baseline measured in the same run, and their ratio. Uses the test backbone\n  (started if needed), or TRIBUTARY_TEST_KAFKA_BROKERS / _REGISTRY_URL / _MONGODB_URI.';
+const usage = `Usage: npm run bench [-- --full] [--only name,name]
+  Runs every benchmark in quick mode (CI smoke), or at full size with --full. Each line prints the
+  subject, its baseline measured in the same run, and their ratio, and each benchmark its CPU use:
+  a load generator above 25% of the machine, or a machine under 15% idle, makes the result not
+  valid. Uses the test backbone (started if needed), or TRIBUTARY_TEST_KAFKA_BROKERS / _REGISTRY_URL
+  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'freshness'].join(', ')}.`;
 
-const { values } = parseArgs({ options: { full: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
 if (values.help) {
   console.log(usage);
 } else {
   const backbone = givenBackbone() ?? (await stackUp({ ...testStack, onProgress: (line) => console.error(`[backbone] ${line}`) }));
   const full = values.full === true;
+  const only = values.only?.split(',').map((name) => name.trim());
+  const progress = (line: string) => console.error(`[bench] ${line}`);
+
+  /** Benchmarks in the order they run; the ones with a load generator run their subject in a child process. */
+  const benchmarks: { name: string; title: string; inProcess: boolean; run: () => Promise<string[]> }[] = [
+    { name: 'codec', title: 'codec: Avro in the Confluent wire format vs JSON on the same objects', inProcess: true, run: () => codecBench({ registryUrl: backbone.registryUrl, full }) },
+    {
+      name: 'projection',
+      title: "projection: our runtime and read model vs a decode-only consumer, the store's own ceiling and a naive projector",
+      inProcess: true,
+      run: () => projectionBench({ ...backbone, full }, progress),
+    },
+    { name: 'query', title: 'query API: GET /orders/:id vs bare express + driver, the same handler uninstrumented, and a constant', inProcess: false, run: () => queryBench({ mongoUri: backbone.mongoUri, full }) },
+    { name: 'command', title: 'command API: POST /orders vs raw kafkajs sends of the same records', inProcess: false, run: () => commandBench({ ...backbone, full }) },
+    { name: 'freshness', title: "freshness: 202 to visible in the read model at half the projection capacity vs Kafka's own latency", inProcess: false, run: () => freshnessBench({ ...backbone, full }, progress) },
+    // replay: the read-model rebuild benchmark (bench/replay.bench.ts) joins the list here.
+  ];
+
   console.log(`benchmarks (${full ? 'full' : 'quick'} mode), node ${process.version}`);
-  console.log('\ncodec: Avro in the Confluent wire format vs JSON on the same objects');
-  for (const line of await codecBench({ registryUrl: backbone.registryUrl, full })) console.log(`  ${line}`);
-  console.log('\nprojection: our runtime and read model vs a decode-only consumer, the store\'s own ceiling and a naive projector');
-  for (const line of await projectionBench({ ...backbone, full }, (line) => console.error(`[bench] ${line}`))) console.log(`  ${line}`);
+  let failed = false;
+  for (const benchmark of benchmarks.filter((b) => !only || only.includes(b.name))) {
+    console.log(`\n${benchmark.title}`);
+    try {
+      const { result, cpu } = await measureCpu(benchmark.run);
+      for (const line of result) console.log(`  ${line}`);
+      // Load-generating benchmarks report their own generator share; for the others this process is the subject.
+      if (benchmark.inProcess) console.log(`  ${formatCpuShare(cpu, 'subject (in-process)')}`);
+    } catch (error) {
+      failed = true;
+      console.log(`  FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
 }

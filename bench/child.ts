@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The systems under test run in a child process, so this process's CPU time is the load
+ * generator's alone. The child prints one line "ready <json>" when it listens, and stops cleanly
+ * on SIGTERM.
+ */
+export interface ChildServers<T> {
+  info: T;
+  stop(): Promise<void>;
+}
+
+export const startChild = async <T>(script: string, env: Record<string, string>): Promise<ChildServers<T>> => {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const exited = once(child, 'exit');
+  const ready = new Promise<T>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line.startsWith('ready ')) resolve(JSON.parse(line.slice(6)) as T);
+      else if (line.trim()) process.stderr.write(`[${script}] ${line}\n`);
+    });
+    void exited.then(([code]) => reject(new Error(`${script} exited (${String(code)}) before it was ready`)));
+  });
+  const info = await ready;
+  return {
+    info,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
+
+/** For the child: announces readiness and stops `stop` on SIGTERM or SIGINT. */
+export const serveUntilTerminated = (info: unknown, stop: () => Promise<void>): void => {
+  console.log(`ready ${JSON.stringify(info)}`);
+  const finish = () => {
+    void stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', finish);
+  process.once('SIGINT', finish);
+};

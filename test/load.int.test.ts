@@ -1,0 +1,27 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * `npm run load` in smoke mode against the test backbone: every scenario passes its thresholds and
+ * the count check finds no order lost or duplicated. The first run builds k6 (cached afterwards).
+ */
+describe('the load test smoke run', () => {
+  it('runs every scenario within its thresholds and loses or duplicates no order', { timeout: 900_000 }, async () => {
+    const backbone = inject('backbone');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'load/run.ts'], {
+      cwd: root,
+      env: { ...process.env, KAFKA_BROKERS: backbone.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: backbone.registryUrl, MONGODB_URI: backbone.mongoUri, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    expect(code, out).toBe(0);
+    expect(out.match(/count check \S+: accepted \d+, in read model \d+, lost: 0, duplicated: 0/g)).toHaveLength(2);
+  });
+});
