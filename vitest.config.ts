@@ -29,6 +29,19 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'faults',
+          sequence: { groupOrder: 2 },
+          include: ['test/faults/*.faults.test.ts'],
+          // Its own backbone, which its scenarios stop and start: never the one the int files use.
+          globalSetup: ['test/faults/global-setup.ts'],
+          env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

@@ -253,7 +253,10 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       }
       const last = batch.messages[batch.messages.length - 1];
       if (!last) return;
-      await commit(topic, partition, last.offset, payload);
+      // The batch can end in a transaction's commit marker (or aborted records) that no handler sees;
+      // committing only up to the last record would leave the group one offset behind every
+      // transaction, its lag and stall reports never back to zero.
+      await commit(topic, partition, batch.lastOffset(), payload);
       const labels = { group: groupId, topic };
       metrics?.processed.inc({ ...labels, partition: String(partition) }, batch.messages.length);
       metrics?.batchSize.observe(labels, batch.messages.length);

@@ -27,6 +27,11 @@ export interface StackCallOptions {
   onProgress?: (line: string) => void;
 }
 
+/** Which components `stackDown` stops; all of them unless given (fault tests stop one at a time). */
+export interface StackDownOptions extends StackCallOptions {
+  only?: readonly ComponentName[];
+}
+
 export const completeOptions = (call: StackCallOptions = {}): StackOptions => {
   const base = resolveStackOptions();
   const options: StackOptions = {
@@ -200,15 +205,19 @@ export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoin
   );
 };
 
-/** Stops every component this stack started (SIGTERM, then SIGKILL after its grace period). */
-export const stackDown = async (call: StackCallOptions = {}): Promise<void> => {
+/**
+ * Stops every component this stack started, or those named in `only` (SIGTERM, then SIGKILL after
+ * its grace period); `stackUp` later starts what is missing and reuses the rest.
+ */
+export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
   const options = completeOptions(call);
   const onProgress = call.onProgress ?? (() => undefined);
   await mkdir(dirname(stackLockDir(options.stackDir)), { recursive: true });
   await withLock(
     stackLockDir(options.stackDir),
     async () => {
-      await Promise.all(components.map((component) => stopComponent(component, options, onProgress)));
+      const chosen = components.filter((component) => call.only?.includes(component.name) ?? true);
+      await Promise.all(chosen.map((component) => stopComponent(component, options, onProgress)));
     },
     { onWait: (pid) => onProgress(`waiting for another tributary stack command (pid ${pid}) on ${options.stackDir}`) },
   );
