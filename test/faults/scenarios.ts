@@ -71,7 +71,7 @@ export const runScenario = async (flow: Flow, options: ScenarioOptions): Promise
 
   const marks = new Map(flowApps.map((app) => [app, flow.output(app).length]));
   const loadMs = options.loadMs ?? 25_000;
-  const loading = driveOrders({ ordersApiUrl: () => flow.url('orders-api'), catalogue, ratePerSecond: options.ratePerSecond ?? 8, durationMs: loadMs });
+  const loading = driveOrders({ ordersApiUrl: () => flow.url('orders-api'), catalogue, ratePerSecond: options.ratePerSecond ?? 5, durationMs: loadMs });
   await sleep(options.faultAfterMs ?? 3_000);
   await options.fault(flow);
   const faultEndedAt = Date.now();

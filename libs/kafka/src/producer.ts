@@ -2,7 +2,7 @@ import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Partitioners, type Kafka, type Message, type PartitionMetadata, type RecordMetadata, type Transaction } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type PartitionMetadata, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 
 export interface OutgoingEvent {
@@ -166,15 +166,31 @@ export const createTransactionalEventProducer = ({
   /** An instance that dies mid-transaction holds back read-committed readers of its partitions this long. */
   transactionTimeoutMs?: number;
 }): TransactionalEventProducer => {
-  const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
   const { admin, prepare } = createPreparer(kafka, codec, producerName);
   let connected = false;
-  producer.on(producer.events.CONNECT, () => {
-    connected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    connected = false;
-  });
+  const newProducer = (): Producer => {
+    const created = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
+    created.on(created.events.CONNECT, () => {
+      connected = true;
+    });
+    created.on(created.events.DISCONNECT, () => {
+      if (created === producer) connected = false;
+    });
+    return created;
+  };
+  let producer = newProducer();
+  // An abort that fails (the broker went away mid-transaction) leaves a kafkajs producer in the
+  // ABORTING state for good: every later transaction is refused with "Cannot call beginTransaction".
+  // Such a producer is replaced; the new one's InitProducerId with the same transactional id fences
+  // the old one and has the coordinator abort whatever it left open.
+  let stuck = false;
+  const replaceProducer = async (): Promise<void> => {
+    const stale = producer;
+    producer = newProducer();
+    await stale.disconnect().catch(() => undefined);
+    await producer.connect();
+    stuck = false;
+  };
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
@@ -190,7 +206,12 @@ export const createTransactionalEventProducer = ({
       await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
       await transaction.commit();
     } catch (cause) {
-      if (transaction?.isActive()) await transaction.abort().catch(() => undefined);
+      if (transaction?.isActive()) {
+        await transaction.abort().catch(() => {
+          stuck = true;
+        });
+      }
+      if (/Transaction state exception/i.test((cause as Error).message ?? '')) stuck = true;
       throw cause;
     }
   };
@@ -199,6 +220,7 @@ export const createTransactionalEventProducer = ({
     const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
     for (let tries = 1; ; tries += 1) {
       try {
+        if (stuck) await replaceProducer();
         await attempt(prepared, consumed);
         return;
       } catch (cause) {
