@@ -34,7 +34,8 @@ export interface Tail {
 }
 
 /** A replay reads a lot and writes in bulk: far larger fetches than the services' consumers. */
-const fetchSizes = { maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const foldSlice = 2_000;
+const fetchSizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
 
 const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
   try {
@@ -58,16 +59,11 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   const { kafka, admin, codec, groupId, topics, start } = options;
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   const position: Offsets = new Map(start);
-  const fresh = new Map<string, Map<number, string>>();
-  for (const { topic, partitions } of committed) {
-    for (const { partition, offset } of partitions) {
-      const key = partitionKey(topic, partition);
-      if (offset !== '-1') position.set(key, BigInt(offset));
-      else if (start.has(key)) fresh.set(topic, (fresh.get(topic) ?? new Map<number, string>()).set(partition, String(start.get(key))));
-    }
-  }
-  for (const [topic, partitions] of fresh) {
-    await admin.setOffsets({ groupId, topic, partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })) });
+  const fresh: { topic: string; partition: number; offset: string }[] = [];
+  for (const { topic, partition, offset } of committed.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p })))) {
+    const key = partitionKey(topic, partition);
+    if (offset !== '-1') position.set(key, BigInt(offset));
+    else if (start.has(key)) fresh.push({ topic, partition, offset: String(start.get(key)) });
   }
 
   let records = 0;
@@ -87,6 +83,12 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) failure = payload.error;
   });
+  // A new group starts at the first retained events; where the start is later, it seeks there once
+  // assigned (admin.setOffsets would join the group with a consumer of its own: seconds per call).
+  // Records below the start are never folded, whether or not the seek has happened yet.
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const { topic, partition, offset } of fresh.splice(0)) consumer.seek({ topic, partition, offset });
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   await consumer.run({
@@ -94,14 +96,21 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
     partitionsConsumedConcurrently: 3,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      const decoded = await Promise.all(batch.messages.map((message) => toOrderEvent(codec, batch.topic, batch.partition, message)));
+      const floor = start.get(partitionKey(batch.topic, batch.partition)) ?? 0n;
+      const messages = batch.messages.filter((message) => BigInt(message.offset) >= floor);
+      const decoded = await Promise.all(messages.map((message) => toOrderEvent(codec, batch.topic, batch.partition, message)));
       const events: OrderEvent[] = [];
       for (const record of decoded) {
         if (record === 'undecodable') undecodable += 1;
         else if (record) events.push(record);
       }
-      if (events.length > 0) applied += await options.fold(events);
-      await payload.heartbeat();
+      // A fetch holds up to megabytes of records: folded in slices, with a heartbeat after each, so a
+      // slow store never makes the group think the replay died and hand its partitions round again.
+      for (let from = 0; from < events.length; from += foldSlice) {
+        const folded = await options.fold(events.slice(from, from + foldSlice));
+        applied += folded;
+        await payload.heartbeat();
+      }
     },
   });
 
