@@ -213,6 +213,39 @@ describe('tributary replay and verify', () => {
     expect(verified.code, verified.text).toBe(0);
   }, 120_000);
 
+  it('resumes an interrupted replay from earliest, restarts any other, and refuses to run beside another replay', async () => {
+    // What a replay killed halfway leaves: its state, a half-built shadow and its group's commits.
+    const shadow = 'order_views__20260101T000000';
+    const copied = await db.collection<Stored>(await live()).find({}).limit(5).toArray();
+    await db.collection<Stored>(shadow).insertMany(copied);
+    const states = db.collection<Record<string, unknown> & { _id: string }>('_read_model_replays');
+    const interrupted = { shadow, group: 'tributary-replay-order-views-20260101T000000', from: 'earliest', to: null, phase: 'building', previous: await live(), startedAt: new Date() };
+    await states.insertOne({ _id: 'order-views', ...interrupted });
+    const plan = await tributary('replay', 'order-views', '--dry-run');
+    expect(plan.text).toMatch(/interrupted replay into order_views__20260101T000000 .* resumes it/);
+
+    const resumed = await tributary('replay', 'order-views');
+    expect(resumed.code, resumed.text).toBe(0);
+    expect(resumed.text).toMatch(/resuming the interrupted replay into order_views__20260101T000000/);
+    expect(await live()).toBe(shadow);
+    expect((await tributary('verify', 'order-views')).code).toBe(0);
+
+    const other = 'order_views__20260101T000001';
+    await db.collection<Stored>(other).insertMany(copied);
+    await states.insertOne({ _id: 'order-views', ...interrupted, shadow: other, from: '2026-01-01T00:00:00.000Z', previous: shadow });
+    const restarted = await tributary('replay', 'order-views');
+    expect(restarted.code, restarted.text).toBe(0);
+    expect(restarted.text).toMatch(/restarting: the interrupted replay into order_views__20260101T000001 .* dropping it/);
+    expect(await db.listCollections({ name: other }).toArray()).toEqual([]);
+    expect((await tributary('verify', 'order-views')).code).toBe(0);
+
+    await db.collection<Stored>('_read_model_locks').insertOne({ _id: 'replay:order-views', owner: 'other-host:1', heartbeatAt: new Date() });
+    const refused = await tributary('replay', 'order-views');
+    expect(refused.code).toBe(1);
+    expect(refused.text).toMatch(/held by other-host:1/);
+    await db.collection<Stored>('_read_model_locks').deleteOne({ _id: 'replay:order-views' });
+  }, 120_000);
+
   it('keeps answering queries during a replay and serves the new copy after the switch', async () => {
     // A hand-edited document the old copy keeps serving until the switch.
     await db.collection<Stored>(await live()).updateOne({ _id: 'order-5' }, { $set: { status: 'CANCELLED' } });
