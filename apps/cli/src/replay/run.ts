@@ -149,6 +149,10 @@ export const runReplay = async (context: ProjectionContext, options: ReplayOptio
       await clearReplayState(db, definition.name);
     }
     if (state.phase === 'building' && state.previous !== live) state = { ...state, previous: live };
+    // Two replays within one second would name the same copy: the second must never build into the live one.
+    for (let n = 2; !resumed && (state.shadow === live || (await collectionExists(db, state.shadow))); n += 1) {
+      state = { ...state, shadow: `${definition.collection}__${stamp}_${n}` };
+    }
     await saveReplayState(db, state);
 
     let filter: HistoryFilter | undefined;
