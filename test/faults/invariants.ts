@@ -84,6 +84,15 @@ const settle = async <T>(timeoutMs: number, check: () => Promise<T[]>): Promise<
   }
 };
 
+/** Waits until every one of the orders is final in the read model; throws naming those that are not. */
+export const settleOrders = async (flow: Flow, orderIds: readonly string[], timeoutMs: number): Promise<void> => {
+  const left = await settle(timeoutMs, async () => {
+    const views = await mapLimit(orderIds, 16, (orderId) => readView(flow, orderId));
+    return orderIds.filter((_, index) => !finalStatuses.includes(views[index]?.status ?? ''));
+  });
+  if (left.length > 0) throw new Error(`the flow did not finish ${left.length} orders before the fault: ${left.slice(0, 5).map(String).join(', ')}`);
+};
+
 const repeatedSteps = (view: OrderView): string[] => {
   const seen = new Set<string>();
   return view.timeline.map((entry) => entry.step).filter((step) => (seen.has(step) ? true : (seen.add(step), false)));

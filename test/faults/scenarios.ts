@@ -13,7 +13,7 @@ import type { RunningService } from '@tributary/service';
 import { Partitioners } from 'kafkajs';
 import { testKafka, testLogger, uniqueName } from '../support.ts';
 import { flowApps, type Flow, type FlowApp } from './flow.ts';
-import { checkInvariants, type Verdict } from './invariants.ts';
+import { checkInvariants, settleOrders, type Verdict } from './invariants.ts';
 import { driveOrders, type Catalogue, type LoadOutcome } from './load.ts';
 import type { ScenarioResult } from './results.ts';
 
@@ -50,6 +50,14 @@ const setStock = async (flow: Flow, sku: string, quantity: number): Promise<void
   if (res.status >= 300) throw new Error(`setting the stock of ${sku} answered ${res.status}: ${await res.text()}`);
 };
 
+const mergeLoads = (first: LoadOutcome, second: LoadOutcome): LoadOutcome => ({
+  sent: first.sent + second.sent,
+  accepted: [...first.accepted, ...second.accepted],
+  refused: first.refused + second.refused,
+  ambiguous: first.ambiguous + second.ambiguous,
+  failures: new Map([...first.failures, ...[...second.failures].map(([answer, times]) => [answer, times + (first.failures.get(answer) ?? 0)] as const)]),
+});
+
 const describeFailures = (failures: ReadonlyMap<string, number>): string => [...failures].map(([answer, times]) => `${answer} ×${times}`).join(', ');
 
 /**
@@ -69,13 +77,18 @@ export const runScenario = async (flow: Flow, options: ScenarioOptions): Promise
   const stockBefore = new Map<string, number>([...catalogue.plentiful.map((sku) => [sku, plentifulStock] as const), [catalogue.scarce, scarceStock]]);
   for (const [sku, quantity] of stockBefore) await setStock(flow, sku, quantity);
 
+  // A few orders of every kind first (confirmed, short of stock, declined), seen to the end, so every
+  // service has cached every schema and the flow is known healthy before the fault.
+  const warmUp = await driveOrders({ ordersApiUrl: () => flow.url('orders-api'), catalogue, ratePerSecond: 7, durationMs: 1_000 });
+  await settleOrders(flow, warmUp.accepted.map((order) => order.orderId), 60_000);
+
   const marks = new Map(flowApps.map((app) => [app, flow.output(app).length]));
   const loadMs = options.loadMs ?? 25_000;
   const loading = driveOrders({ ordersApiUrl: () => flow.url('orders-api'), catalogue, ratePerSecond: options.ratePerSecond ?? 5, durationMs: loadMs });
   await sleep(options.faultAfterMs ?? 3_000);
   await options.fault(flow);
   const faultEndedAt = Date.now();
-  const load = await loading;
+  const load = mergeLoads(warmUp, await loading);
   const verdict = await checkInvariants(flow, load, { catalogue, stockBefore, faultEndedAt, settleTimeoutMs: options.settleTimeoutMs });
   return {
     load,
