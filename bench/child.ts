@@ -15,7 +15,7 @@ export interface ChildServers<T> {
 
 export const startChild = async <T>(script: string, env: Record<string, string>): Promise<ChildServers<T>> => {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const exited = once(child, 'exit');
   const ready = new Promise<T>((resolve, reject) => {
@@ -35,12 +35,19 @@ export const startChild = async <T>(script: string, env: Record<string, string>)
   };
 };
 
-/** For the child: announces readiness and stops `stop` on SIGTERM or SIGINT. */
+/**
+ * For the child: announces readiness and runs `stop` on SIGTERM or SIGINT, or when the parent's end
+ * of stdin closes (the parent died without stopping it), so no benchmark server outlives its run.
+ */
 export const serveUntilTerminated = (info: unknown, stop: () => Promise<void>): void => {
   console.log(`ready ${JSON.stringify(info)}`);
   const finish = () => {
+    // Stopping waits for in-flight work; a stuck consumer must not keep the process alive.
+    setTimeout(() => process.exit(1), 15_000).unref();
     void stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', finish);
   process.once('SIGINT', finish);
+  process.stdin.once('end', finish);
+  process.stdin.resume();
 };

@@ -49,6 +49,8 @@ const live = { ...backbone, ...namesFor('live') };
 const projector = await startOrderProjector(loadOrderProjectorSettings(live), logger);
 const ordersApi = await startOrdersApi(loadOrdersApiSettings(live), logger);
 
+const stallMs = 60_000;
+
 /** Projection capacity: events per second from the first projected view to the last. */
 const capacity = async (events: number): Promise<number> => {
   const names = { ...backbone, ...namesFor('capacity') };
@@ -65,18 +67,23 @@ const capacity = async (events: number): Promise<number> => {
   try {
     let first: { at: number; count: number } | undefined;
     let reported = Date.now();
+    let last = { at: Date.now(), count: 0 };
     for (;;) {
       const count = await views.countDocuments();
       if (Date.now() - reported > 10_000) {
         reported = Date.now();
         process.stderr.write(`[bench] freshness: capacity run projected ${count} of ${events}\n`);
       }
+      if (count !== last.count) last = { at: Date.now(), count };
+      // A projector that stops short must fail the benchmark, not hang it.
+      if (Date.now() - last.at > stallMs) throw new Error(`the projector stalled: ${count} of ${events} events projected, none for ${stallMs / 1000} s`);
       if (count > 0) first ??= { at: Date.now(), count };
       if (first && count >= events) return (events - first.count) / Math.max(0.001, (Date.now() - first.at) / 1000);
       await sleep(100);
     }
   } finally {
-    await running.stop();
+    // A stalled projector may never finish its batch; the measurement must end regardless.
+    await Promise.race([running.stop(), sleep(10_000)]);
     await mongo.db(names.MONGODB_DATABASE).dropDatabase().catch(() => undefined);
   }
 };
