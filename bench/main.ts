@@ -6,6 +6,7 @@ import { commandBench } from './command.bench.ts';
 import { formatCpuShare, measureCpu } from './cpu-share.ts';
 import { freshnessBench } from './freshness.bench.ts';
 import { projectionBench } from './projection.bench.ts';
+import { replayBench } from './replay.bench.ts';
 import { queryBench } from './query.bench.ts';
 
 const usage = `Usage: npm run bench [-- --full] [--only name,name]
@@ -36,7 +37,12 @@ if (values.help) {
     { name: 'query', title: 'query API: GET /orders/:id vs bare express + driver, the same handler uninstrumented, and a constant', inProcess: false, run: () => queryBench({ mongoUri: backbone.mongoUri, full }) },
     { name: 'command', title: 'command API: POST /orders vs raw kafkajs sends of the same records', inProcess: false, run: () => commandBench({ ...backbone, full }) },
     { name: 'freshness', title: "freshness: 202 to visible in the read model at half the projection capacity vs Kafka's own latency", inProcess: false, run: () => freshnessBench({ ...backbone, full }, progress) },
-    // replay: the read-model rebuild benchmark (bench/replay.bench.ts) joins the list here.
+    {
+      name: 'replay',
+      title: "replay: rebuilding a read model from its topics vs the live projector's runtime on the same topic, and its cost as the topic grows",
+      inProcess: true,
+      run: () => replayBench({ ...backbone, full }, progress),
+    },
   ];
 
   console.log(`benchmarks (${full ? 'full' : 'quick'} mode), node ${process.version}`);

@@ -6,9 +6,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * `npm run load` in smoke mode against the test backbone: every scenario passes its thresholds and
- * the count check finds no order lost or duplicated. The first run builds k6 (cached afterwards).
+ * the count check finds no order lost or duplicated. The first run builds k6 (about 4 minutes on
+ * two cores, cached afterwards), and its latency thresholds need a machine that is not saturated,
+ * so it runs only when asked: TRIBUTARY_LOAD_SMOKE=1 npm run test:int.
  */
-describe('the load test smoke run', () => {
+describe.skipIf(process.env['TRIBUTARY_LOAD_SMOKE'] !== '1')('the load test smoke run', () => {
   it('runs every scenario within its thresholds and loses or duplicates no order', { timeout: 900_000 }, async () => {
     const backbone = inject('backbone');
     const child = spawn(process.execPath, ['--import', 'tsx', 'load/run.ts'], {

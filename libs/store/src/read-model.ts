@@ -157,7 +157,8 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
       });
     },
     async findById(id) {
-      const stored = await (await current()).findOne({ _id: id, _tombstone: { $ne: true } }).catch((cause: unknown) => {
+      // By _id alone, the one filter every store serves from its index; a tombstone reads as absent.
+      const stored = await (await current()).findOne({ _id: id }).catch((cause: unknown) => {
         throw storeError(cause, `read ${name}`);
       });
       return stored ? (toTracked<V>(id, stored).view) : null;
