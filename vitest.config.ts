@@ -2,6 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 const sources = ['apps/*/src/**', 'libs/*/src/**', 'test/**', 'bench/**'];
 
+/** The full fault-injection suite; it stops and restarts Kafka, the registry and the store. */
+const faultSuite = {
+  test: {
+    name: 'faults',
+    sequence: { groupOrder: 2 },
+    include: ['test/faults/*.faults.test.ts'],
+    // Its own backbone, which its scenarios stop and start: never the one the int files use.
+    globalSetup: ['test/faults/global-setup.ts'],
+    env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    testTimeout: 300_000,
+    hookTimeout: 180_000,
+    maxWorkers: 1,
+  },
+};
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -29,19 +44,8 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
-      {
-        test: {
-          name: 'faults',
-          sequence: { groupOrder: 2 },
-          include: ['test/faults/*.faults.test.ts'],
-          // Its own backbone, which its scenarios stop and start: never the one the int files use.
-          globalSetup: ['test/faults/global-setup.ts'],
-          env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-          testTimeout: 300_000,
-          hookTimeout: 180_000,
-          maxWorkers: 1,
-        },
-      },
+      // Only `npm run test:faults` runs it: it takes minutes and a backbone of its own.
+      ...(process.env['TRIBUTARY_FAULT_SUITE'] === '1' ? [faultSuite] : []),
     ],
   },
 });
