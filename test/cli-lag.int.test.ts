@@ -14,7 +14,8 @@ const tributary = runTributary;
 /** Ten records in each of three partitions; the group takes the first six of each and stops there. */
 beforeAll(async () => {
   await ensureTopics(kafka, [eventTopic(topic, 3, 1)]);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  // Idempotent: a send retried on a slow broker must not write the records twice.
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   await producer.send({ topic, messages: [0, 1, 2].flatMap((partition) => Array.from({ length: 10 }, (_, i) => ({ partition, key: `k-${i}`, value: `v-${i}` }))) });
   await producer.disconnect();
