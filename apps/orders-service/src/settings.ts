@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { backboneSettings, consumerSettings, loadSettings, port, setting, text, topicSettings } from '@tributary/config';
 
 export const ordersServiceSettings = {
@@ -6,6 +7,7 @@ export const ordersServiceSettings = {
   ...consumerSettings,
   groupId: setting('ORDERS_SERVICE_GROUP', text('orders-service'), 'Consumer group of the order saga'),
   port: setting('ORDERS_SERVICE_PORT', port(3005), "Port of the order saga's health and metrics endpoints"),
+  instanceId: setting('INSTANCE_ID', text(hostname()), 'Names this instance across restarts in its Kafka transactional id, so a restarted instance fences the transaction its predecessor left open (default: the host name, i.e. the pod name in Kubernetes)'),
   host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),
 };
 

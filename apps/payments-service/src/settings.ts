@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { backboneSettings, consumerSettings, httpUrl, loadSettings, port, positiveInt, setting, text, topicSettings } from '@tributary/config';
 
 export const paymentsServiceSettings = {
@@ -6,6 +7,7 @@ export const paymentsServiceSettings = {
   ...consumerSettings,
   groupId: setting('PAYMENTS_SERVICE_GROUP', text('payments-service'), 'Consumer group of the payments service'),
   port: setting('PAYMENTS_SERVICE_PORT', port(3004), 'Port of the payments service\'s health and metrics endpoints'),
+  instanceId: setting('INSTANCE_ID', text(hostname()), 'Names this instance across restarts in its Kafka transactional id, so a restarted instance fences the transaction its predecessor left open (default: the host name, i.e. the pod name in Kubernetes)'),
   host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),
   gatewayUrl: setting('PAYMENT_GATEWAY_URL', httpUrl('http://127.0.0.1:3099'), 'Base URL of the payment gateway'),
   gatewayTimeoutMs: setting('PAYMENT_GATEWAY_TIMEOUT_MS', positiveInt(2_000, 600_000), 'A gateway call still unanswered after this long fails as a timeout'),

@@ -16,6 +16,7 @@ export {
   type TransactionalEventProducer,
   type TransactionalOutput,
 } from './producer.ts';
+export { claimInstanceSlot, defaultInstanceId, transactionalIdOf, type InstanceSlot } from './instance.ts';
 export { ensureTopics, eventTopic, eventTopicConfig, type TopicSpec } from './topics.ts';
 export {
   deadLetterHeaders,

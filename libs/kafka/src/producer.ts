@@ -1,9 +1,9 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Message, type PartitionMetadata, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
+import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 
 export interface OutgoingEvent {
   key: string;
@@ -133,6 +133,7 @@ export interface TransactionalEventProducer {
   publishAndCommit(outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void>;
   disconnect(): Promise<void>;
   readonly connected: boolean;
+  readonly transactionalId: string;
 }
 
 /** The positions to commit after some consumed records: the highest offset per partition. */
@@ -155,21 +156,30 @@ export const createTransactionalEventProducer = ({
   kafka,
   codec,
   producerName,
-  transactionalId = `${producerName}-${randomUUID()}`,
+  instanceId = defaultInstanceId(),
+  transactionalId,
   transactionTimeoutMs = 15_000,
 }: {
   kafka: Kafka;
   codec: AvroCodec;
   producerName: string;
-  /** Unique per live producer; a stable id lets a restarted instance fence and abort its predecessor. */
+  /** Names this instance across restarts (INSTANCE_ID; the host name by default). */
+  instanceId?: string;
+  /**
+   * Unique per live producer and stable across restarts, so a restarted instance fences its dead
+   * predecessor and aborts the transaction it left open. By default made of the producer name, the
+   * instance id and a slot distinct among the producers alive on this host (see instance.ts).
+   */
   transactionalId?: string;
-  /** An instance that dies mid-transaction holds back read-committed readers of its partitions this long. */
+  /** An instance that dies mid-transaction holds back read-committed readers of its partitions at most this long. */
   transactionTimeoutMs?: number;
 }): TransactionalEventProducer => {
+  const slot = transactionalId === undefined ? claimInstanceSlot(`${producerName}-${instanceId}`) : undefined;
+  const id = transactionalId ?? transactionalIdOf(producerName, instanceId, slot?.slot ?? 0);
   const { admin, prepare } = createPreparer(kafka, codec, producerName);
   let connected = false;
   const newProducer = (): Producer => {
-    const created = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
+    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
     created.on(created.events.CONNECT, () => {
       connected = true;
     });
@@ -241,8 +251,15 @@ export const createTransactionalEventProducer = ({
     async connect() {
       await Promise.all([producer.connect(), admin.connect()]);
     },
+    get transactionalId() {
+      return id;
+    },
     async disconnect() {
-      await Promise.all([producer.disconnect(), admin.disconnect()]);
+      try {
+        await Promise.all([producer.disconnect(), admin.disconnect()]);
+      } finally {
+        slot?.release();
+      }
     },
     publishAndCommit(outputs, consumed) {
       const result = turn.then(() => run(outputs, consumed));
