@@ -1,7 +1,8 @@
 import { TributaryError } from '@tributary/errors';
-import { derivedEventId, type EventProducer } from '@tributary/kafka';
+import { derivedEventId, type EventProducer, type PublishedRecord } from '@tributary/kafka';
 import { customerOf, type SagaOutcome, type SagaStore } from '@tributary/order-saga';
 import { z } from 'zod';
+import { unconfirmed, within, type Bounded } from './deadline.ts';
 
 export const orderIdParams = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be an order id (letters, digits, . _ : -)'),
@@ -25,6 +26,8 @@ interface CancelContext {
   ordersTopic: string;
   requestId: string;
   now: Date;
+  /** Longest wait for Kafka to confirm the event before the request is answered 503. */
+  publishTimeoutMs: number;
 }
 
 /**
@@ -32,7 +35,7 @@ interface CancelContext {
  * before anything is published, so it and the saga's confirmation can never both win; if the event
  * cannot be published, the claim is taken back and the caller may try again.
  */
-export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, now }: CancelContext, orderId: string, command: CancelOrderCommand): Promise<void> => {
+export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, now, publishTimeoutMs }: CancelContext, orderId: string, command: CancelOrderCommand): Promise<void> => {
   const facts = await sagas.readFacts(orderId);
   const customerId = facts ? customerOf(facts) : undefined;
   if (!facts || customerId === undefined) {
@@ -50,12 +53,21 @@ export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, now
     const status = finalStatus[claim.existing.eventType];
     throw new TributaryError('CONFLICT', `Order ${orderId} is already ${status.toLowerCase()} and cannot be cancelled`, { details: { orderId, status } });
   }
+  const sending = producer.publish(ordersTopic, [
+    { key: orderId, eventType: 'OrderCancelled', payload: outcome.payload, context: { correlationId: requestId, eventId: derivedEventId(orderId, 'OrderCancelled') } },
+  ]);
+  let sent: Bounded<PublishedRecord[]>;
   try {
-    await producer.publish(ordersTopic, [
-      { key: orderId, eventType: 'OrderCancelled', payload: outcome.payload, context: { correlationId: requestId, eventId: derivedEventId(orderId, 'OrderCancelled') } },
-    ]);
+    sent = await within(sending, publishTimeoutMs);
   } catch (error) {
     await sagas.releaseOutcome(orderId);
     throw error;
+  }
+  if (!sent.settled) {
+    // The event may still be written, so the claim stays while it may: taken back now, the saga
+    // could confirm an order whose cancellation lands a moment later. If the send fails after all,
+    // the claim is taken back then, and a retried cancellation can claim it again.
+    void sent.pending.catch(() => sagas.releaseOutcome(orderId)).catch(() => undefined);
+    throw unconfirmed(`Kafka did not confirm the cancellation of order ${orderId} within ${publishTimeoutMs} ms; it may still take effect`, { orderId });
   }
 };

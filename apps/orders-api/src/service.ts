@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, counter } from '@tributary/metrics';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { cancelOrder, cancelOrderCommand, orderIdParams } from './cancel-order.ts';
+import { unconfirmed, within } from './deadline.ts';
 import { orderPlaced, placeOrderCommand } from './place-order.ts';
 import type { OrdersApiSettings } from './settings.ts';
 
@@ -51,9 +52,20 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
         const command = parseInput(placeOrderCommand, req.body);
         const orderId = randomUUID();
         const requestId = res.locals['requestId'] as string;
-        await producer.publish(settings.ordersTopic, [
-          { key: orderId, eventType: 'OrderPlaced', payload: orderPlaced(command, orderId, new Date()), context: { correlationId: requestId } },
-        ]);
+        const published = await within(
+          producer.publish(settings.ordersTopic, [
+            { key: orderId, eventType: 'OrderPlaced', payload: orderPlaced(command, orderId, new Date()), context: { correlationId: requestId } },
+          ]),
+          settings.publishTimeoutMs,
+        );
+        if (!published.settled) {
+          // kafkajs goes on retrying a send it has taken, so the order may still be written after
+          // this answer. The id is made here, not by the client, so a retry cannot reuse it; the
+          // answer names it instead, and a late write is logged. A late OrderPlaced goes through
+          // the flow like any other: the saga and the read models key everything by order id.
+          void published.pending.then(() => logger.warn('order published after its request was answered 503', { orderId, correlationId: requestId }), () => undefined);
+          throw unconfirmed(`Kafka did not confirm order ${orderId} within ${settings.publishTimeoutMs} ms; it may still be accepted: look it up by its id before placing it again`, { orderId });
+        }
         accepted.inc();
         logger.info('order accepted', { orderId, correlationId: requestId });
         res.status(202).location(`/orders/${orderId}`).json({ orderId });
@@ -63,7 +75,7 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
         const command = parseInput(cancelOrderCommand, req.body ?? {});
         const requestId = res.locals['requestId'] as string;
         try {
-          await cancelOrder({ sagas, producer, ordersTopic: settings.ordersTopic, requestId, now: new Date() }, id, command);
+          await cancelOrder({ sagas, producer, ordersTopic: settings.ordersTopic, requestId, now: new Date(), publishTimeoutMs: settings.publishTimeoutMs }, id, command);
         } catch (error) {
           cancellations.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' });
           throw error;

@@ -6,9 +6,17 @@ export interface ErrorBody {
   error: { code: string; message: string; requestId?: string; details?: Record<string, unknown> };
 }
 
+/** Seconds a client is told to wait after a 503 that does not say otherwise (details.retryAfterSeconds). */
+const defaultRetryAfterSeconds = 1;
+
 export const sendError = (res: Response, error: TributaryError): void => {
   const body: ErrorBody = { error: { code: error.code, message: error.message, requestId: res.locals['requestId'] as string | undefined } };
   if (error.details) body.error.details = error.details;
+  // A dependency is down for a while: tell clients when trying again is worth it, rather than at once.
+  if (error.httpStatus === 503 && !res.hasHeader('retry-after')) {
+    const seconds = error.details?.['retryAfterSeconds'];
+    res.setHeader('Retry-After', String(typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : defaultRetryAfterSeconds));
+  }
   res.status(error.httpStatus).json(body);
 };
 
