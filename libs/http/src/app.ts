@@ -6,8 +6,11 @@ import { errorHandler, notFound } from './errors.ts';
 import { corsPolicy, securityHeaders } from './protection.ts';
 import { requestId } from './request-id.ts';
 
-/** A named dependency check for /readyz: true when that dependency can serve. */
-export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
+/** One dependency's answer: ready or not, optionally with the reason /readyz shows. */
+export type ReadinessResult = boolean | { ready: boolean; reason?: string };
+
+/** A named dependency check for /readyz: true (or { ready: true }) when that dependency can serve. */
+export type ReadinessChecks = Record<string, () => ReadinessResult | Promise<ReadinessResult>>;
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -36,17 +39,30 @@ const httpMetrics = (metrics: MetricsRegistry): RequestHandler => {
   };
 };
 
-const runChecks = async (checks: ReadinessChecks): Promise<Record<string, boolean>> => {
-  const entries = await Promise.all(
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, boolean>;
+  /** Why a check is not ready, for the checks that say. */
+  reasons: Record<string, string>;
+}
+
+/** Runs every check at once; a check that throws counts as not ready (its message, which may name hosts, is not shown). */
+export const runReadinessChecks = async (checks: ReadinessChecks): Promise<ReadinessReport> => {
+  const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        return [name, await check()] as const;
+        const result = await check();
+        return { name, ...(typeof result === 'boolean' ? { ready: result } : result) };
       } catch {
-        return [name, false] as const;
+        return { name, ready: false, reason: 'check failed' };
       }
     }),
   );
-  return Object.fromEntries(entries);
+  return {
+    ready: results.every((result) => result.ready),
+    checks: Object.fromEntries(results.map((result) => [result.name, result.ready])),
+    reasons: Object.fromEntries(results.flatMap((result) => (!result.ready && result.reason !== undefined ? [[result.name, result.reason]] : []))),
+  };
 };
 
 /** An express app with request ids, metrics, /healthz, /readyz, /metrics and JSON errors. */
@@ -64,9 +80,8 @@ export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', 
     res.json({ status: 'alive' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = await runChecks(readiness);
-    const ready = Object.values(checks).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    const { ready, checks, reasons } = await runReadinessChecks(readiness);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(reasons).length > 0 ? { reasons } : {}) });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

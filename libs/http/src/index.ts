@@ -1,4 +1,4 @@
-export { closeServer, createHttpApp, listen, type HttpAppOptions, type ReadinessChecks } from './app.ts';
+export { closeServer, createHttpApp, listen, runReadinessChecks, type HttpAppOptions, type ReadinessChecks, type ReadinessReport, type ReadinessResult } from './app.ts';
 export { errorHandler, notFound, sendError, type ErrorBody } from './errors.ts';
 export { requestId } from './request-id.ts';
 export { parseInput, type FieldProblem } from './validation.ts';

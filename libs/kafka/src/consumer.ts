@@ -8,6 +8,7 @@ import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { consumerMetrics } from './consumer-metrics.ts';
 import { deadLetterMessage, deadLetterTopic } from './dead-letter.ts';
 import { headerNames, readHeaders } from './envelope.ts';
+import { consumerReadiness, type Readiness } from './readiness.ts';
 import { detectStalls, partitionKey, type StallState } from './stall.ts';
 
 export interface ConsumedEvent<T = Record<string, unknown>> {
@@ -55,6 +56,8 @@ export interface ConsumerRunner {
   stop(): Promise<void>;
   /** True while the consumer is a member of its group with partitions assigned. */
   readonly joined: boolean;
+  /** For /readyz: not ready while stopped, crashed, out of its group, or with a stalled partition. */
+  readiness(): Readiness;
 }
 
 type Decoded<T> = { ok: true; value: ConsumedEvent<T> } | { ok: false; message: KafkaMessage; error: TributaryError };
@@ -83,10 +86,12 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   const pausedPartitions = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let stallState: StallState = { since: new Map() };
-  const reportedStalls = new Set<string>();
+  const reportedStalls = new Map<string, { topic: string; partition: number }>();
+  let crash: string | undefined;
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     joined = true;
+    crash = undefined;
     assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
     metrics?.rebalances.inc({ group: groupId });
     logger.info('joined consumer group', { groupId, assignment: payload.memberAssignment });
@@ -97,6 +102,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     });
   }
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    crash = payload.error.message;
     logger.error('consumer crashed', { groupId, error: payload.error.message, restart: payload.restart });
   });
 
@@ -294,16 +300,15 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
         if (!stalledNow.has(key)) continue;
         metrics?.stalled.set({ group: groupId, topic: stall.topic, partition: String(stall.partition) }, 1);
         if (!reportedStalls.has(key)) {
-          reportedStalls.add(key);
+          reportedStalls.set(key, { topic: stall.topic, partition: stall.partition });
           logger.warn('partition stalled: lag above zero and no progress', { groupId, topic: stall.topic, partition: stall.partition, lag: stall.lag.toString(), forMs: stall.forMs });
         }
       }
-      for (const key of [...reportedStalls]) {
+      for (const [key, { topic, partition }] of [...reportedStalls]) {
         if (stalledNow.has(key)) continue;
         reportedStalls.delete(key);
-        const [topic = '', partition = ''] = [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)];
-        metrics?.stalled.set({ group: groupId, topic, partition }, 0);
-        logger.info('partition moving again', { groupId, topic, partition: Number(partition) });
+        metrics?.stalled.set({ group: groupId, topic, partition: String(partition) }, 0);
+        logger.info('partition moving again', { groupId, topic, partition });
       }
     } catch (error) {
       logger.debug('lag check failed', { groupId, reason: (error as Error).message });
@@ -316,6 +321,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     get joined() {
       return joined;
     },
+    readiness: () => consumerReadiness({ running, joined, crash, stalled: [...reportedStalls.values()] }),
     async start() {
       running = true;
       await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);

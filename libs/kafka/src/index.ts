@@ -3,6 +3,7 @@ export { kafkaSecurity, type KafkaSecurity, type KafkaSecuritySettings } from '.
 export { createConsumerRunner, type ConsumedEvent, type ConsumerRunner, type ConsumerRunnerOptions } from './consumer.ts';
 export { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 export { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
+export { consumerReadiness, type ConsumerHealth, type Readiness } from './readiness.ts';
 export { detectStalls, partitionKey, type PartitionObservation, type StallReport, type StallState } from './stall.ts';
 export { causedBy, createEnvelope, derivedEventId, envelopeHeaders, headerNames, newTraceparent, readHeaders, type Envelope } from './envelope.ts';
 export {
