@@ -4,6 +4,9 @@
 // here: the module proxy refuses the version list, and a binary built from the module zip panics
 // at start-up because build/version/version.txt is not part of the zip. The embeddable package
 // has neither problem and already turns telemetry off.
+//
+// The build applies the edits in overlay.json to a copy of the FerretDB module (see the reason
+// there): without them every update and delete by _id scans the whole collection.
 package main
 
 import (

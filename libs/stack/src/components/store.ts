@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { TributaryError } from '@tributary/errors';
@@ -12,11 +12,12 @@ import { repoRoot } from '../options.ts';
 import { requireGo } from '../prerequisites.ts';
 import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
+import { prepareEditedBuild, type OverlaySpec } from './go-overlay.ts';
 
 /** Our wrapper around FerretDB's embeddable package (see its main.go for why it exists). */
 export const ferretdbSourceDir = (): string => join(repoRoot(), 'infra', 'local', 'ferretdb');
 
-const sourceFiles = ['go.mod', 'go.sum', 'main.go'];
+const sourceFiles = ['go.mod', 'go.sum', 'main.go', 'overlay.json'];
 
 /** A change to the wrapper or its pinned modules must produce a new build, not reuse the old one. */
 const sourceFingerprint = (dir: string): string => {
@@ -27,7 +28,12 @@ const sourceFingerprint = (dir: string): string => {
 
 const buildFerretdb = async (sourceDir: string, staging: string): Promise<void> => {
   await requireGo();
-  const result = await runCommand('go', ['build', '-trimpath', '-buildvcs=false', '-o', join(staging, 'ferretdb'), '.'], { cwd: sourceDir });
+  // overlay.json says which upstream lines the build changes, and why.
+  const spec = JSON.parse(readFileSync(join(sourceDir, 'overlay.json'), 'utf8')) as OverlaySpec;
+  const work = join(staging, 'build');
+  const program = await prepareEditedBuild(sourceDir, ['go.mod', 'go.sum', 'main.go'], spec, work);
+  const result = await runCommand('go', ['build', '-trimpath', '-buildvcs=false', '-o', join(staging, 'ferretdb'), '.'], { cwd: program });
+  await rm(work, { recursive: true, force: true });
   if (result.code !== 0) {
     throw new TributaryError(
       'DOWNLOAD_FAILED',
