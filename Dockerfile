@@ -7,6 +7,9 @@
 #   docker build --build-arg APP=query-api       --build-arg PORT=3001 -t tributary/query-api .
 #   docker build --build-arg APP=cli -t tributary/cli .      # the tributary command, for setup jobs
 #
+# The CLI image runs `tributary <command>` as `node --import tsx src/main.ts <command>`; it holds
+# schemas/avro, so `tributary schemas register` needs nothing mounted.
+#
 # Any folder under apps/ with src/main.ts and a package named @tributary/<folder> builds this way
 # (compose and the Helm chart list each service's APP and PORT).
 #
@@ -64,7 +67,7 @@ COPY package.json ./
 COPY libs ./libs
 COPY --from=apps /src/apps ./apps
 COPY schemas ./schemas
-COPY infra/scripts/healthcheck.mjs infra/scripts/ensure-topics.mjs ./infra/scripts/
+COPY infra/scripts/healthcheck.mjs ./infra/scripts/
 # The app's own folder holds src/main.ts; `--import tsx` resolves from /app/node_modules.
 WORKDIR /app/apps/${APP}
 # uid 1000 is the image's `node` user; numeric so Kubernetes can check runAsNonRoot.

@@ -220,3 +220,25 @@ describe('every app under apps/ builds with the Dockerfile (--build-arg APP=<fol
     }
   });
 });
+
+/** Every file under a folder of the repository, as paths relative to the root. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(new URL(`${dir}/`, root), { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(`${dir}/${entry.name}`) : [`${dir}/${entry.name}`]));
+
+describe('the CLI image (APP=cli) runs the setup jobs', () => {
+  const ignored = ignoredBy(
+    read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#')),
+  );
+
+  it('holds schemas/avro where libs/avro looks for it, so `tributary schemas register` needs nothing mounted', () => {
+    // libs/avro finds the schemas at ../../../schemas/avro from its sources: /app/schemas/avro.
+    const copies = finalStage!.instructions.filter((i) => i.keyword === 'COPY' && /^schemas\s+(\.\/|\/app\/)schemas\/?$/.test(i.args));
+    expect(copies.length, 'the final stage must `COPY schemas ./schemas` next to libs/').toBe(1);
+    const files = filesUnder('schemas/avro');
+    expect(files.filter((file) => file.endsWith('.avsc')).length).toBeGreaterThan(0);
+    for (const file of files) expect(ignored(file), `.dockerignore keeps ${file} out of the image`).toBe(false);
+  });
+});

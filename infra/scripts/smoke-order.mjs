@@ -6,11 +6,15 @@
 //
 // Environment (defaults: the compose stack's published ports):
 //   ORDERS_API_URL   http://127.0.0.1:3000       QUERY_API_URL   http://127.0.0.1:3001
-//   SMOKE_SKU        SKU-1 (seeded by stock-setup)
+//   SMOKE_SKU        SKU-1 (seeded by the setup job)
 //   SMOKE_TIMEOUT_SECONDS  how long the order may take to be confirmed (120)
 //   PROMETHEUS_URL   e.g. http://127.0.0.1:9090 (unset: no scrape check)
+//   SCHEMA_REGISTRY_URL  e.g. http://127.0.0.1:8081: first check the setup job registered every
+//                    version under schemas/avro (unset: no registry check)
 //   SMOKE_SERVICES   services Prometheus must see up (default: the seven of the compose stack)
 // Plain Node.js 20, no dependencies. Exit code 0 when every check passes.
+import { readdirSync, readFileSync } from 'node:fs';
+
 const env = process.env;
 const ordersApi = env.ORDERS_API_URL ?? 'http://127.0.0.1:3000';
 const queryApi = env.QUERY_API_URL ?? 'http://127.0.0.1:3001';
@@ -84,5 +88,31 @@ const checkScrapes = async (prometheus) => {
   log(`Prometheus scrapes ${services.join(', ')}`);
 };
 
+/**
+ * Every event type under schemas/avro has a subject <stream>-<namespace>.<name> holding at least as
+ * many versions as there are files. Checked before the first order: events a confirmed order never
+ * produces (OrderCancelled, PaymentDeclined, ...) are registered only by the setup job.
+ */
+const checkSchemas = async (registry) => {
+  const dir = new URL('../../schemas/avro/', import.meta.url);
+  const wanted = new Map();
+  for (const stream of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+    for (const file of readdirSync(new URL(`${stream.name}/`, dir)).filter((name) => name.endsWith('.avsc'))) {
+      const schema = JSON.parse(readFileSync(new URL(`${stream.name}/${file}`, dir), 'utf8'));
+      const subject = `${stream.name}-${schema.namespace}.${schema.name}`;
+      wanted.set(subject, (wanted.get(subject) ?? 0) + 1);
+    }
+  }
+  const missing = [];
+  for (const [subject, count] of wanted) {
+    const answer = await request(`${registry}/subjects/${encodeURIComponent(subject)}/versions`);
+    const versions = Array.isArray(answer.body) ? answer.body.length : 0;
+    if (versions < count) missing.push(`${subject} (${versions} of ${count} versions)`);
+  }
+  if (missing.length > 0) fail(`the registry (${registry}) lacks: ${missing.join(', ')}`);
+  log(`the registry holds every schema version: ${wanted.size} subjects`);
+};
+
+if (env.SCHEMA_REGISTRY_URL) await checkSchemas(env.SCHEMA_REGISTRY_URL);
 await placeOrder();
 if (env.PROMETHEUS_URL) await checkScrapes(env.PROMETHEUS_URL);

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
 )
 
@@ -178,6 +179,8 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 		}
 	}
 
+	problems = append(problems, checkComposeSetup(project)...)
+
 	raw, err := os.ReadFile(prometheusFile)
 	if err != nil {
 		return nil, err
@@ -228,6 +231,48 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 		fmt.Printf("compose: %d services valid (%s); %d Tributary services scraped by Prometheus\n", len(names), strings.Join(names, ", "), len(ports))
 	}
 	return problems, nil
+}
+
+// setupSteps are what the setup job must run, in the CLI image, before any service starts.
+var setupSteps = []string{"topics ensure", "schemas register", "stock set"}
+
+// checkComposeSetup: one one-shot job built from APP=cli runs every setup step (creates the topics,
+// registers the schemas, seeds stock), and every Tributary service on Kafka waits until it has
+// completed successfully.
+func checkComposeSetup(project *types.Project) []string {
+	var jobs []string
+	for name, service := range project.Services {
+		if service.Build == nil || value(service.Build.Args["APP"]) != "cli" || service.Restart != "no" {
+			continue
+		}
+		script := strings.Join(append(append([]string{}, service.Entrypoint...), service.Command...), " ")
+		missing := false
+		for _, step := range setupSteps {
+			if !strings.Contains(script, "tributary "+step) {
+				missing = true
+			}
+		}
+		if !missing {
+			jobs = append(jobs, name)
+		}
+	}
+	if len(jobs) != 1 {
+		return []string{fmt.Sprintf("want one one-shot job built with APP=cli that runs `tributary %s`, found %d (%s)", strings.Join(setupSteps, "`, `tributary "), len(jobs), strings.Join(jobs, ", "))}
+	}
+	setup := jobs[0]
+	var problems []string
+	for name, service := range project.Services {
+		if service.Build == nil || name != value(service.Build.Args["APP"]) || service.Environment["KAFKA_BROKERS"] == nil {
+			continue
+		}
+		if dependency, ok := service.DependsOn[setup]; !ok || dependency.Condition != types.ServiceConditionCompletedSuccessfully {
+			problems = append(problems, fmt.Sprintf("service %s uses Kafka but does not wait for %s (depends_on: %s: condition: %s)", name, setup, setup, types.ServiceConditionCompletedSuccessfully))
+		}
+	}
+	if len(problems) == 0 {
+		fmt.Printf("compose: %s runs `tributary %s`; every service on Kafka waits for it\n", setup, strings.Join(setupSteps, "`, `tributary "))
+	}
+	return problems
 }
 
 func value(v *string) string {

@@ -13,6 +13,11 @@
 //	    decodes `helm template` output strictly into the Kubernetes API types (an unknown or
 //	    misspelt field, a wrong type or a duplicate key fails) and checks the security settings
 //	    every workload must have; KEDA and Prometheus Operator objects get structural checks.
+//	infra-check setup-job <rendered.yaml>
+//	    checks the setup hook Job of `helm template` output: a pre-install and pre-upgrade hook,
+//	    deleted before it is created again and once it succeeded, that runs `tributary topics
+//	    ensure` and `tributary schemas register` with the registry URL from a Secret that exists
+//	    when it runs (yours, or a hook Secret created before it).
 //	infra-check crd-schemas <out dir> <crd.yaml>...
 //	    converts the openAPIV3Schema of each version of each CustomResourceDefinition into the
 //	    JSON schema kubeconform -strict reads: <out dir>/<group>/<kind>_<version>.json, lower case.
@@ -46,6 +51,11 @@ func main() {
 			usage()
 		}
 		problems, err = checkManifests(os.Args[2:])
+	case "setup-job":
+		if len(os.Args) != 3 {
+			usage()
+		}
+		problems, err = checkSetupJob(os.Args[2])
 	case "crd-schemas":
 		if len(os.Args) < 4 {
 			usage()
@@ -74,6 +84,7 @@ func usage() {
 	fmt.Fprintln(os.Stderr, "usage: infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check settings <rendered.yaml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check manifests <rendered.yaml>...")
+	fmt.Fprintln(os.Stderr, "       infra-check setup-job <rendered.yaml>")
 	fmt.Fprintln(os.Stderr, "       infra-check crd-schemas <out dir> <crd.yaml>...")
 	os.Exit(2)
 }
