@@ -100,7 +100,7 @@ export const topicRows = (specs: readonly TopicSpec[], created: readonly string[
 /** kafkajs reports refused topics as an aggregate of per-topic errors; one sentence names each. */
 const creationFailure = (error: unknown): TributaryError | undefined => {
   const errors = (error as { errors?: unknown }).errors;
-  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  if (!(error instanceof Error) || error.name !== 'KafkaJSAggregateError' || !Array.isArray(errors) || errors.length === 0) return undefined;
   const reasons = errors.map((item: { topic?: unknown; message?: unknown }) => `${typeof item.topic === 'string' ? `${item.topic}: ` : ''}${String(item.message)}`);
   return new TributaryError('CONFIG_INVALID', `Kafka refused to create topics (check TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR and the user's rights): ${reasons.join('; ')}`, {
     cause: error,
