@@ -60,7 +60,9 @@ export interface ConsumerRunner {
   readiness(): Readiness;
 }
 
-type Decoded<T> = { ok: true; value: ConsumedEvent<T> } | { ok: false; message: KafkaMessage; error: TributaryError };
+/** A record that did not decode: bad in itself, or (transient) unreadable until the registry answers. */
+type Undecoded = { ok: false; transient: boolean; message: KafkaMessage; error: TributaryError };
+type Decoded<T> = { ok: true; value: ConsumedEvent<T> } | Undecoded;
 
 /** The outcome of handling some events, after retries: go on, park the records, or stop and wait. */
 type Attempt = { kind: 'done' } | { kind: 'deadLetter'; error: TributaryError; attempts: number; firstFailureAt: Date } | { kind: 'pause'; error: TributaryError } | { kind: 'stopping' };
@@ -113,11 +115,39 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       return { ok: true, value };
     } catch (error) {
       const failure = toTributaryError(error);
-      // An unreachable registry says nothing about the record: retry the batch instead of parking it.
-      if (classify(failure) === 'retry') throw failure;
-      return { ok: false, message, error: failure };
+      // An unreachable registry says nothing about the record: it is retried, never parked.
+      return { ok: false, transient: classify(failure) === 'retry', message, error: failure };
     }
   };
+
+  /**
+   * Decodes a batch, retrying in place while some record cannot be read for a transient reason (a
+   * schema id not seen yet while the registry is unreachable), then pausing the partition. Thrown
+   * out of eachBatch instead, the failure would crash the consumer, and every crash leaves and
+   * rejoins the group: a rebalance for all its members, again and again while the registry is down.
+   */
+  const decodeBatch = async (payload: EachBatchPayload): Promise<{ kind: 'done'; records: Decoded<T>[] } | { kind: 'pause'; unreadable: Undecoded } | { kind: 'stopping' }> => {
+    const { topic, partition, messages } = payload.batch;
+    for (let tries = 1; ; tries += 1) {
+      const records = await Promise.all(messages.map((message) => decode(topic, partition, message)));
+      const unreadable = records.find((record): record is Undecoded => !record.ok && record.transient);
+      if (!unreadable) return { kind: 'done', records };
+      metrics?.errors.inc({ group: groupId, topic, code: unreadable.error.code });
+      if (tries >= retry.attempts) return { kind: 'pause', unreadable };
+      const delay = backoffDelay(tries, retry);
+      logger.warn('cannot decode records yet, retrying', { groupId, topic, partition, offset: unreadable.message.offset, code: unreadable.error.code, reason: unreadable.error.message, attempt: tries, delayMs: delay });
+      await sleep(delay);
+      if (!payload.isRunning() || payload.isStale()) return { kind: 'stopping' };
+      await payload.heartbeat();
+    }
+  };
+
+  /** Passes once the record decodes, or fails for a reason of its own (then it is parked on resume). */
+  const decodes = (message: KafkaMessage) => (): Promise<boolean> =>
+    codec.decode<T>(message.value).then(
+      () => true,
+      (error: unknown) => classify(toTributaryError(error)) !== 'retry',
+    );
 
   /** Runs the handler with retries in place; heartbeats keep flowing while it waits. */
   const attempt = async (events: readonly ConsumedEvent<T>[], payload: EachBatchPayload): Promise<Attempt> => {
@@ -180,8 +210,11 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     });
   };
 
-  /** Pauses a partition until the probe passes; its unhandled records are fetched again on resume. */
-  const pauseUntilHealthy = (topic: string, partition: number, fromOffset: string, error: TributaryError, payload: EachBatchPayload): void => {
+  /**
+   * Pauses a partition until the probe passes (the service's, unless the failure names its own);
+   * its unhandled records are fetched again on resume.
+   */
+  const pauseUntilHealthy = (topic: string, partition: number, fromOffset: string, error: TributaryError, payload: EachBatchPayload, probe = options.probe): void => {
     const key = partitionKey(topic, partition);
     const resume = payload.pause();
     consumer.seek({ topic, partition, offset: fromOffset });
@@ -190,7 +223,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     logger.warn('paused partition until its dependency is back', { groupId, topic, partition, fromOffset, code: error.code, reason: error.message });
     const check = async (): Promise<void> => {
       if (!running) return;
-      const healthy = options.probe ? await options.probe().catch(() => false) : true;
+      const healthy = probe ? await probe().catch(() => false) : true;
       if (!healthy) {
         schedule(check, probeIntervalMs);
         return;
@@ -200,7 +233,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       logger.info('resumed partition', { groupId, topic, partition });
       resume();
     };
-    schedule(check, options.probe ? probeIntervalMs : retry.maxDelayMs);
+    schedule(check, probe ? probeIntervalMs : retry.maxDelayMs);
   };
 
   const schedule = (task: () => Promise<void>, delayMs: number): void => {
@@ -224,7 +257,13 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     // A long batch must not cost the group a rebalance: heartbeat while it runs.
     const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), heartbeatEveryMs);
     try {
-      const decoded = await Promise.all(batch.messages.map((message) => decode(topic, partition, message)));
+      const decoding = await decodeBatch(payload);
+      if (decoding.kind === 'stopping') return;
+      if (decoding.kind === 'pause') {
+        pauseUntilHealthy(topic, partition, batch.firstOffset() ?? batch.messages[0]?.offset ?? '0', decoding.unreadable.error, payload, decodes(decoding.unreadable.message));
+        return;
+      }
+      const decoded = decoding.records;
       const events = decoded.flatMap((record) => (record.ok ? [record.value] : []));
       const whole = await attempt(events, payload);
       if (whole.kind === 'stopping') return;
