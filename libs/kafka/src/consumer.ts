@@ -8,6 +8,7 @@ import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { consumerMetrics } from './consumer-metrics.ts';
 import { deadLetterMessage, deadLetterTopic } from './dead-letter.ts';
 import { headerNames, readHeaders } from './envelope.ts';
+import { createPauseKeeper } from './pauses.ts';
 import { consumerReadiness, type Readiness } from './readiness.ts';
 import { detectStalls, partitionKey, type StallState } from './stall.ts';
 
@@ -44,6 +45,8 @@ export interface ConsumerRunnerOptions<T> {
   probe?: () => Promise<boolean>;
   /** How often a paused partition asks the probe. */
   probeIntervalMs?: number;
+  /** A probe unanswered this long counts as failed. */
+  probeTimeoutMs?: number;
   /** A partition with lag whose commits have not moved for this long is reported as stalled. */
   stallAfterMs?: number;
   /** How often lag and stalls are checked (0 turns the check off). */
@@ -85,7 +88,12 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   let joined = false;
   let running = false;
   let assignment: { topic: string; partition: number }[] = [];
-  const pausedPartitions = new Set<string>();
+  const pauses = createPauseKeeper({
+    probeIntervalMs,
+    probeTimeoutMs: options.probeTimeoutMs ?? 15_000,
+    changed: (topic) => metrics?.paused.set({ group: groupId, topic }, pauses.count(topic)),
+    resumed: (topic, partition) => logger.info('resumed partition', { groupId, topic, partition }),
+  });
   const timers = new Set<NodeJS.Timeout>();
   let stallState: StallState = { since: new Map() };
   const reportedStalls = new Map<string, { topic: string; partition: number }>();
@@ -95,6 +103,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     joined = true;
     crash = undefined;
     assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
+    pauses.keepOnly(new Set(assignment.map(({ topic, partition }) => partitionKey(topic, partition))));
     metrics?.rebalances.inc({ group: groupId });
     logger.info('joined consumer group', { groupId, assignment: payload.memberAssignment });
   });
@@ -105,6 +114,8 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   }
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     crash = payload.error.message;
+    // kafkajs restarts a crashed consumer with a new group member that has nothing paused.
+    pauses.keepOnly(new Set());
     logger.error('consumer crashed', { groupId, error: payload.error.message, restart: payload.restart });
   });
 
@@ -215,25 +226,11 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
    * its unhandled records are fetched again on resume.
    */
   const pauseUntilHealthy = (topic: string, partition: number, fromOffset: string, error: TributaryError, payload: EachBatchPayload, probe = options.probe): void => {
-    const key = partitionKey(topic, partition);
     const resume = payload.pause();
     consumer.seek({ topic, partition, offset: fromOffset });
-    pausedPartitions.add(key);
-    metrics?.paused.set({ group: groupId, topic }, [...pausedPartitions].filter((k) => k.startsWith(`${topic}:`)).length);
     logger.warn('paused partition until its dependency is back', { groupId, topic, partition, fromOffset, code: error.code, reason: error.message });
-    const check = async (): Promise<void> => {
-      if (!running) return;
-      const healthy = probe ? await probe().catch(() => false) : true;
-      if (!healthy) {
-        schedule(check, probeIntervalMs);
-        return;
-      }
-      pausedPartitions.delete(key);
-      metrics?.paused.set({ group: groupId, topic }, [...pausedPartitions].filter((k) => k.startsWith(`${topic}:`)).length);
-      logger.info('resumed partition', { groupId, topic, partition });
-      resume();
-    };
-    schedule(check, probe ? probeIntervalMs : retry.maxDelayMs);
+    if (probe) pauses.hold(topic, partition, resume, probe);
+    else pauses.hold(topic, partition, resume, () => Promise.resolve(true), retry.maxDelayMs);
   };
 
   const schedule = (task: () => Promise<void>, delayMs: number): void => {
@@ -333,7 +330,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       const report = detectStalls(stallState, observations, Date.now(), stallAfterMs);
       stallState = report.state;
       for (const { topic, partition, lag } of report.lag) metrics?.lag.set({ group: groupId, topic, partition: String(partition) }, Number(lag));
-      const stalledNow = new Set(report.stalled.filter((s) => !pausedPartitions.has(partitionKey(s.topic, s.partition))).map((s) => partitionKey(s.topic, s.partition)));
+      const stalledNow = new Set(report.stalled.filter((s) => !pauses.paused.has(partitionKey(s.topic, s.partition))).map((s) => partitionKey(s.topic, s.partition)));
       for (const stall of report.stalled) {
         const key = partitionKey(stall.topic, stall.partition);
         if (!stalledNow.has(key)) continue;
@@ -375,6 +372,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     },
     async stop() {
       running = false;
+      pauses.stop();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       try {
