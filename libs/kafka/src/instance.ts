@@ -57,8 +57,17 @@ const readHolder = (path: string): Holder | undefined => {
   }
 };
 
-const holderGone = (holder: Holder | undefined): boolean => {
-  if (!holder) return true;
+/** An unreadable lock is a claim being written (just created) or the leftover of a crash while writing it. */
+const unreadableGrace = 10_000;
+
+const holderGone = (path: string, holder: Holder | undefined): boolean => {
+  if (!holder) {
+    try {
+      return Date.now() - statSync(path).mtimeMs > unreadableGrace;
+    } catch {
+      return true;
+    }
+  }
   if (holder.pid === process.pid) return !sameStart(holder.startedAt, processStartedAt);
   return !processAlive(holder.pid);
 };
@@ -95,7 +104,7 @@ const reclaim = (path: string): boolean => {
     return false;
   }
   try {
-    if (!holderGone(readHolder(path))) return false;
+    if (!holderGone(path, readHolder(path))) return false;
     try {
       unlinkSync(path);
     } catch {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,18 @@ describe('instance slots', () => {
     const claimed = claimInstanceSlot('inventory-service-host-b', directory);
     expect(claimed.slot).toBe(0);
     claimed.release();
+  });
+
+  it('leaves a lock alone while its holder may still be writing it, and takes it over once it is old', () => {
+    writeFileSync(join(directory, 'orders-service-host-e.0.lock'), '');
+    const fresh = claimInstanceSlot('orders-service-host-e', directory);
+    expect(fresh.slot).toBe(1);
+    fresh.release();
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(directory, 'orders-service-host-e.0.lock'), old, old);
+    const again = claimInstanceSlot('orders-service-host-e', directory);
+    expect(again.slot).toBe(0);
+    again.release();
   });
 
   it('leaves the slot of another live process alone', () => {
