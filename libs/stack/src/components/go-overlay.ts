@@ -5,7 +5,8 @@ import { lastLines, runCommand } from '../run.ts';
 
 /** Text edits to files of a Go module dependency, applied to a copy of it at build time. */
 export interface OverlaySpec {
-  readonly why: string;
+  /** Why each edit is made, for whoever bumps the pinned version. */
+  readonly why: string | readonly string[];
   readonly module: string;
   readonly edits: readonly { readonly file: string; readonly find: string; readonly replace: string }[];
 }
