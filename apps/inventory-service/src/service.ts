@@ -59,7 +59,7 @@ export const startInventoryService = async (
   });
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
-  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
+  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName, instanceId: settings.instanceId });
   try {
     await ensureTopics(kafka, serviceTopics({ consumes: [settings.ordersTopic], produces: [settings.inventoryTopic] }, settings), logger);
     await producer.connect();
@@ -88,7 +88,7 @@ export const startInventoryService = async (
   const app = createHttpApp({
     logger,
     metrics,
-    readiness: { store: () => store.ping(), kafka: () => producer.connected, consumer: () => consumer.joined },
+    readiness: { store: () => store.ping(), kafka: () => producer.connected, consumer: () => consumer.readiness() },
     routes: stockRoutes(store.db, stockOptions),
   });
   const server = await listen(app, settings.port, settings.host).catch(async (cause: unknown) => {

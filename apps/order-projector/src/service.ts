@@ -109,7 +109,7 @@ export const startOrderProjector = async (
   const app = createHttpApp({
     logger,
     metrics,
-    readiness: { store: () => store.ping(), consumer: () => consumer.joined },
+    readiness: { store: () => store.ping(), consumer: () => consumer.readiness() },
     routes: () => undefined,
   });
   const server = await listen(app, settings.port, settings.host);

@@ -40,7 +40,7 @@ export const startOrdersService = async (
   const sagas = openSagaStore(store.db);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
-  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
+  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName, instanceId: settings.instanceId });
   // Facts come from all three streams; the decision goes back to the orders stream.
   const sources = [settings.ordersTopic, settings.inventoryTopic, settings.paymentsTopic];
   try {
@@ -77,7 +77,7 @@ export const startOrdersService = async (
   const app = createHttpApp({
     logger,
     metrics,
-    readiness: { store: () => store.ping(), kafka: () => producer.connected, consumer: () => consumer.joined },
+    readiness: { store: () => store.ping(), kafka: () => producer.connected, consumer: () => consumer.readiness() },
     routes: () => undefined,
   });
   const server = await listen(app, settings.port, settings.host);

@@ -50,7 +50,7 @@ export const startPaymentsService = async (
     metrics,
     logger,
   });
-  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName });
+  const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName, instanceId: settings.instanceId });
   const consumer = createConsumerRunner<unknown>({
     kafka,
     codec,
@@ -73,7 +73,7 @@ export const startPaymentsService = async (
     }),
   });
 
-  const app = createHttpApp({ logger, metrics, readiness: { consumer: () => consumer.joined }, routes: () => undefined });
+  const app = createHttpApp({ logger, metrics, readiness: { consumer: () => consumer.readiness() }, routes: () => undefined });
   let server: Server | undefined;
   try {
     await producer.connect();
