@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AvroCodec } from '@tributary/avro';
 import { createConsumerRunner, type ConsumedEvent } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
-import { evolveOrderView, orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
-import { openReadModel } from '@tributary/store';
+import { evolveOrderView, isOrderViewEventType, orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
+import { openReadModel, servesOnlyIdLookups } from '@tributary/store';
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 
@@ -16,6 +16,8 @@ export interface BenchTopic {
   topic: string;
   events: number;
   ends: Map<number, bigint>;
+  /** Further topics the projector reads along with `topic` (the order view's inventory and payments streams); `events` counts theirs too. */
+  companions?: readonly { readonly topic: string; readonly ends: Map<number, bigint> }[];
 }
 
 export interface RunResult {
@@ -45,15 +47,18 @@ const withJoinClock = (kafka: Kafka, onJoin: (at: number) => void): Kafka =>
         : Reflect.get(target, property, receiver),
   });
 
-/** Polls until the group's committed offsets reach the end of every partition. */
+const sourcesOf = (topic: BenchTopic) => [{ topic: topic.topic, ends: topic.ends }, ...(topic.companions ?? [])];
+
+/** Polls until the group's committed offsets reach the end of every partition of every source. */
 const committedToEnd = async (kafka: Kafka, topic: BenchTopic, groupId: string, deadline: number): Promise<void> => {
   const admin = kafka.admin();
   await admin.connect();
+  const sources = sourcesOf(topic);
   try {
     for (;;) {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic.topic] });
-      const committed = new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-      if ([...topic.ends].every(([partition, end]) => (committed.get(partition) ?? -1n) >= end)) return;
+      const offsets = await admin.fetchOffsets({ groupId, topics: sources.map((source) => source.topic) });
+      const committed = new Map(offsets.flatMap((t) => t.partitions.map((p) => [`${t.topic}:${p.partition}`, BigInt(p.offset)] as const)));
+      if (sources.every(({ topic: name, ends }) => [...ends].every(([partition, end]) => (committed.get(`${name}:${partition}`) ?? -1n) >= end))) return;
       if (Date.now() > deadline) throw new Error(`group ${groupId} did not commit to the end of ${topic.topic} in time`);
       await sleep(5);
     }
@@ -136,13 +141,13 @@ const timedDb = (db: Db, phases: Record<string, number>): Db => {
 
 /** As apps/order-projector maps what the runtime decoded into what the projection folds. */
 const toOrderEvent = ({ topic, partition, offset, event }: ConsumedEvent<unknown>): OrderEvent | undefined =>
-  event.eventType === 'OrderPlaced' ? { topic, partition, offset, eventType: 'OrderPlaced', payload: event.payload as OrderPlaced } : undefined;
+  isOrderViewEventType(event.eventType) ? ({ topic, partition, offset, eventType: event.eventType, payload: event.payload } as OrderEvent) : undefined;
 
 /** The subject: our runtime and read model, as the order projector runs them. */
 export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number): Promise<RunResult> => {
   const groupId = freshName('bench-projector');
   const phases: Record<string, number> = {};
-  const readModel = openReadModel<OrderView>(timedDb(db, phases), orderViewsCollection);
+  const readModel = openReadModel<OrderView>(timedDb(db, phases), orderViewsCollection, { idLookupsOnly: await servesOnlyIdLookups(db) });
   const batches: number[] = [];
   const seen = counter(topic.events);
   let joinedAt: number | undefined;
@@ -153,7 +158,7 @@ export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number)
     codec: topic.codec,
     logger: topic.logger,
     groupId,
-    topics: [topic.topic],
+    topics: sourcesOf(topic).map((source) => source.topic),
     stallCheckIntervalMs: 0,
     async handleBatch(events) {
       inFlight += 1;

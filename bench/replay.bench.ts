@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { median } from './harness.ts';
 import { freshName, runProjector, type BenchTopic } from './projection-contenders.ts';
-import { sampleOrder } from './sample-order.ts';
+import { sampleLifecycle, sampleOrder } from './sample-order.ts';
 
 export interface ReplayBenchOptions {
   kafkaBrokers: readonly string[];
@@ -17,22 +17,45 @@ export interface ReplayBenchOptions {
 }
 
 const partitions = 6;
+const eventsPerOrder = 4;
+
+/** The projection's three streams for one run: orders, inventory and payments. */
+interface Streams {
+  readonly orders: string;
+  readonly inventory: string;
+  readonly payments: string;
+}
 
 /**
- * Fills a topic fast: records encoded once in Avro's wire format and sent in large batches by a
+ * Fills the streams fast with confirmed orders, four events each (placed, stock reserved, payment
+ * authorized, confirmed): records encoded once in Avro's wire format and sent in large batches by a
  * plain kafkajs producer (no transactions), so the prefill costs seconds, not the measured runs.
  */
-const prefill = async (kafka: Kafka, registryUrl: string, topic: string, events: number, progress: (line: string) => void): Promise<void> => {
+const prefill = async (kafka: Kafka, registryUrl: string, streams: Streams, events: number, progress: (line: string) => void): Promise<void> => {
   const codec = createAvroCodec({ registryUrl, catalog: loadSchemaCatalog() });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const headersOf = (eventType: string) => envelopeHeaders(createEnvelope(eventType, 'bench'));
+  const record = async (topic: string, eventType: string, key: string, payload: unknown) => ({ key, value: await codec.encode(topic, eventType, payload), headers: headersOf(eventType) });
   await producer.connect();
   try {
-    const headers = envelopeHeaders(createEnvelope('OrderPlaced', 'bench'));
-    for (let start = 0; start < events; start += 10_000) {
-      const orders = Array.from({ length: Math.min(10_000, events - start) }, (_, i) => sampleOrder(start + i));
-      const messages = await Promise.all(orders.map(async (order) => ({ key: order.orderId, value: await codec.encode(topic, 'OrderPlaced', order), headers })));
-      await producer.send({ topic, acks: 1, messages });
-      if (start % 200_000 === 0 && start > 0) progress(`replay: prefilled ${start} of ${events} events on ${topic}`);
+    const orders = events / eventsPerOrder;
+    for (let start = 0; start < orders; start += 2_500) {
+      const placed = Array.from({ length: Math.min(2_500, orders - start) }, (_, i) => sampleOrder(start + i));
+      const lives = placed.map((order) => ({ order, ...sampleLifecycle(order) }));
+      const [ordered, reserved, authorized] = await Promise.all([
+        Promise.all(lives.flatMap(({ order, confirmed }) => [record(streams.orders, 'OrderPlaced', order.orderId, order), record(streams.orders, 'OrderConfirmed', order.orderId, confirmed)])),
+        Promise.all(lives.map(({ order, reserved: payload }) => record(streams.inventory, 'StockReserved', order.orderId, payload))),
+        Promise.all(lives.map(({ order, authorized: payload }) => record(streams.payments, 'PaymentAuthorized', order.orderId, payload))),
+      ]);
+      await producer.sendBatch({
+        acks: 1,
+        topicMessages: [
+          { topic: streams.orders, messages: ordered },
+          { topic: streams.inventory, messages: reserved },
+          { topic: streams.payments, messages: authorized },
+        ],
+      });
+      if (start % 50_000 === 0 && start > 0) progress(`replay: prefilled ${start * eventsPerOrder} of ${events} events`);
     }
   } finally {
     await producer.disconnect();
@@ -40,14 +63,14 @@ const prefill = async (kafka: Kafka, registryUrl: string, topic: string, events:
 };
 
 /** The services' settings for one run: the bench topic as the orders stream, a database and group of its own. */
-const environment = ({ kafkaBrokers, registryUrl, mongoUri }: ReplayBenchOptions, topic: string, empty: { inventory: string; payments: string }) => ({
+const environment = ({ kafkaBrokers, registryUrl, mongoUri }: ReplayBenchOptions, streams: Streams) => ({
   KAFKA_BROKERS: kafkaBrokers.join(','),
   SCHEMA_REGISTRY_URL: registryUrl,
   MONGODB_URI: mongoUri,
   MONGODB_DATABASE: freshName('bench_replay').replace(/-/g, '_'),
-  ORDERS_TOPIC: topic,
-  INVENTORY_TOPIC: empty.inventory,
-  PAYMENTS_TOPIC: empty.payments,
+  ORDERS_TOPIC: streams.orders,
+  INVENTORY_TOPIC: streams.inventory,
+  PAYMENTS_TOPIC: streams.payments,
   ORDER_PROJECTOR_GROUP: freshName('bench-live'),
   TOPIC_PARTITIONS: String(partitions),
   ORDER_PROJECTOR_PORT: '0',
@@ -128,32 +151,46 @@ export const replayBench = async (options: ReplayBenchOptions, progress: (line: 
   const rounds = options.full ? 1 : 2;
   const logger = createLogger({ service: 'bench', level: (process.env['BENCH_LOG'] as 'info' | undefined) ?? 'error', stream: process.stderr });
   const kafka = createKafkaClient({ brokers: options.kafkaBrokers, clientId: 'bench-replay', logger });
-  const topics = { short: freshName('bench-replay-short'), long: freshName('bench-replay-long'), inventory: freshName('bench-replay-inventory'), payments: freshName('bench-replay-payments') };
-  const created = Object.values(topics);
+  const streamsNamed = (length: string): Streams => ({
+    orders: freshName(`bench-replay-${length}-orders`),
+    inventory: freshName(`bench-replay-${length}-inventory`),
+    payments: freshName(`bench-replay-${length}-payments`),
+  });
+  const streams = { short: streamsNamed('short'), long: streamsNamed('long') };
+  const created = [streams.short, streams.long].flatMap(({ orders, inventory, payments }) => [orders, inventory, payments]);
   await ensureTopics(kafka, created.map((topic) => eventTopic(topic, partitions, 1)), logger);
   const client = new MongoClient(options.mongoUri, { appName: 'tributary-bench' });
   await client.connect();
   const admin = kafka.admin();
   await admin.connect();
   try {
-    progress(`replay: prefilling ${short} + ${long} events`);
-    await prefill(kafka, options.registryUrl, topics.short, short, progress);
-    await prefill(kafka, options.registryUrl, topics.long, long, progress);
-    const empty = { inventory: topics.inventory, payments: topics.payments };
+    progress(`replay: prefilling ${short} + ${long} events (${eventsPerOrder} per order on three topics)`);
+    await prefill(kafka, options.registryUrl, streams.short, short, progress);
+    await prefill(kafka, options.registryUrl, streams.long, long, progress);
     const codec = createAvroCodec({ registryUrl: options.registryUrl, catalog: loadSchemaCatalog() });
-    const benchTopic: BenchTopic = { kafka, codec, logger, topic: topics.short, events: short, ends: new Map() };
-    for (const { partition, offset } of await admin.fetchTopicOffsets(topics.short)) benchTopic.ends.set(partition, BigInt(offset));
-    const envOf = (topic: string) => environment(options, topic, empty);
+    const endsOf = async (topic: string) => new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, offset }) => [partition, BigInt(offset)]));
+    const benchTopic: BenchTopic = {
+      kafka,
+      codec,
+      logger,
+      topic: streams.short.orders,
+      events: short,
+      ends: await endsOf(streams.short.orders),
+      companions: [
+        { topic: streams.short.inventory, ends: await endsOf(streams.short.inventory) },
+        { topic: streams.short.payments, ends: await endsOf(streams.short.payments) },
+      ],
+    };
 
     const replays: Run[] = [];
     const projectors: Run[] = [];
     for (let round = 1; round <= rounds; round += 1) {
       progress(`replay: round ${round} of ${rounds} on ${short} events (projector, then replay)`);
       projectors.push(await runLiveProjector(benchTopic, client));
-      replays.push(await runReplay(options, envOf(topics.short), client));
+      replays.push(await runReplay(options, environment(options, streams.short), client));
     }
     progress(`replay: ${long} events`);
-    const longRun = await runReplay(options, envOf(topics.long), client);
+    const longRun = await runReplay(options, environment(options, streams.long), client);
 
     const replayRate = median(replays.map((run) => rate(short, run)));
     const projectorRate = median(projectors.map((run) => rate(short, run)));

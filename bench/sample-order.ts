@@ -15,3 +15,14 @@ export const sampleOrder = (index: number): OrderPlaced => ({
   channel: 'MOBILE',
   promoCode: index % 3 === 0 ? 'SPRING-10' : null,
 });
+
+/** The rest of a confirmed order's life, as the inventory, payments and orders streams carry it. */
+export const sampleLifecycle = (order: OrderPlaced) => {
+  const at = (step: number) => new Date(order.placedAt.getTime() + step * 1_000);
+  const total = '293.6800';
+  return {
+    reserved: { orderId: order.orderId, items: order.items.map(({ sku, quantity }) => ({ sku, quantity })), amount: total, currency: order.currency, customerId: order.customerId, reservedAt: at(1) },
+    authorized: { orderId: order.orderId, amount: total, currency: order.currency, authorizationId: `auth-${order.orderId}`, authorizedAt: at(2) },
+    confirmed: { orderId: order.orderId, customerId: order.customerId, total, currency: order.currency, confirmedAt: at(3) },
+  };
+};

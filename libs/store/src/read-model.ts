@@ -52,10 +52,13 @@ const toStored = <V>(tracked: Tracked<V>): StoredDocument => ({
  * unique _id), an existing one is replaced only at the version it was read at. Inserts also keep
  * stores without compound-filter pushdown (FerretDB 1.x) fast on the common create path.
  */
-const writeFor = <V>(previousVersion: number, next: Tracked<V>): AnyBulkWriteOperation<StoredDocument> =>
+const writeFor = <V>(previousVersion: number, next: Tracked<V>, idLookupsOnly: boolean): AnyBulkWriteOperation<StoredDocument> =>
   previousVersion === 0
     ? { insertOne: { document: toStored(next) } }
-    : { replaceOne: { filter: { _id: next.id, _version: previousVersion }, replacement: toStored(next) } };
+    : { replaceOne: { filter: idLookupsOnly ? { _id: next.id } : { _id: next.id, _version: previousVersion }, replacement: toStored(next) } };
+
+/** Lookups by `_id` alone, a few at a time, for stores that serve nothing else from an index. */
+const lookupSlice = 32;
 
 const storeError = (cause: unknown, action: string) =>
   new TributaryError('STORE_UNAVAILABLE', `Store failed to ${action}: ${(cause as Error).message}`, { cause });
@@ -70,6 +73,12 @@ export interface ReadModelOptions {
   cacheSize?: number;
   /** Maps the logical name to the collection serving it; without one the name is the collection. */
   resolveName?: AliasResolver;
+  /**
+   * The store serves only `_id` equality from an index (Store.idLookupsOnly): documents are read one
+   * id at a time and replaced by `_id` alone. Writers in this process still take turns per document;
+   * a writer in another process is not detected, so such a read model has one writing process.
+   */
+  idLookupsOnly?: boolean;
 }
 
 /** A small least-recently-used map: Map keeps insertion order, so re-inserting marks use. */
@@ -94,7 +103,7 @@ const lruCache = <V>(capacity: number) => {
   };
 };
 
-export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName }: ReadModelOptions = {}): ReadModel<V> => {
+export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName, idLookupsOnly = false }: ReadModelOptions = {}): ReadModel<V> => {
   const named = db.collection<StoredDocument>(name);
   let collection = named;
   let cache = lruCache<V>(cacheSize);
@@ -112,8 +121,18 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
   // conditional replace atomically, so writers in this process also take turns per document.
   const withDocuments = createKeyedLock();
 
+  const findAll = async (target: Collection<StoredDocument>, ids: string[]): Promise<StoredDocument[]> => {
+    if (!idLookupsOnly) return target.find({ _id: { $in: ids } }).toArray();
+    const found: StoredDocument[] = [];
+    for (let from = 0; from < ids.length; from += lookupSlice) {
+      const slice = await Promise.all(ids.slice(from, from + lookupSlice).map((id) => target.findOne({ _id: id })));
+      for (const doc of slice) if (doc) found.push(doc);
+    }
+    return found;
+  };
+
   const readStored = async (target: Collection<StoredDocument>, ids: string[]): Promise<Map<string, Tracked<V>>> => {
-    const stored = await target.find({ _id: { $in: ids } }).toArray().catch((cause: unknown) => {
+    const stored = await findAll(target, ids).catch((cause: unknown) => {
       throw storeError(cause, `read ${name}`);
     });
     const byId = new Map(stored.map((doc) => [doc._id, toTracked<V>(doc._id, doc)]));
@@ -142,7 +161,7 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
             duplicates += result.duplicates;
             if (result.applied === 0) continue;
             applied += result.applied;
-            writes.push(writeFor(base.version, result.next));
+            writes.push(writeFor(base.version, result.next, idLookupsOnly));
             written.push(result.next);
           }
           if (writes.length === 0 || (await writeAll(target, writes, name))) {

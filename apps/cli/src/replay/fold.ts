@@ -34,8 +34,8 @@ export interface Folder {
 }
 
 /** Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote. */
-export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, filter?: HistoryFilter): Folder => {
-  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 20_000 });
+export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, idLookupsOnly: boolean, filter?: HistoryFilter): Folder => {
+  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 20_000, idLookupsOnly });
   const projection = filtered(definition.projection, filter);
   let rejected = 0;
   return {

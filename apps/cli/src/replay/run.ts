@@ -171,7 +171,7 @@ export const runReplay = async (context: ProjectionContext, options: ReplayOptio
       from = new Map(bounds.low);
     }
 
-    const folder = createFolder(db, state.shadow, definition, filter);
+    const folder = createFolder(db, state.shadow, definition, store.idLookupsOnly, filter);
     tail = await startTail({ kafka: context.kafka, admin, codec: context.codec, groupId: state.group, topics, start: from, fold: (events) => folder.fold(events) });
     const tick = progressReporter(io, options.json, tail, from);
     const begun = Date.now();

@@ -2,6 +2,7 @@ import type { AvroCodec } from '@tributary/avro';
 import { classify, isTributaryError, TributaryError } from '@tributary/errors';
 import { isOrderViewEventType, type OrderEvent } from '@tributary/order-views';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { createCoalescer } from './coalesce.ts';
 import { partitionKey, reaches, splitKey, type Offsets } from './offsets.ts';
 
 export interface TailOptions {
@@ -12,7 +13,7 @@ export interface TailOptions {
   readonly topics: readonly string[];
   /** Where the group starts on partitions it has not committed in (it resumes where it committed otherwise). */
   readonly start: Offsets;
-  /** Folds one partition's events, in order; returns how many changed a document. */
+  /** Folds events of several partitions, each partition's in order; returns how many changed a document. */
   fold(events: OrderEvent[]): Promise<number>;
 }
 
@@ -33,9 +34,14 @@ export interface Tail {
   stop(): Promise<void>;
 }
 
-/** A replay reads a lot and writes in bulk: far larger fetches than the services' consumers. */
+/**
+ * A replay reads a lot and writes in bulk: far larger fetches than the services' consumers, every
+ * partition's batch handled at once, and the batches of one fetch folded together.
+ */
 const foldSlice = 2_000;
 const fetchSizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const partitionsAtOnce = 64;
+const window = { maxEvents: 10_000, lingerMs: 100 };
 
 const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
   try {
@@ -70,6 +76,12 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   let applied = 0;
   let undecodable = 0;
   let failure: Error | undefined;
+  const coalescer = createCoalescer<OrderEvent>({
+    ...window,
+    fold: async (events) => {
+      applied += await options.fold(events);
+    },
+  });
   const consumer: Consumer = kafka.consumer({ groupId, ...fetchSizes, retry: { retries: 3 } });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const key = partitionKey(payload.topic, payload.partition);
@@ -93,7 +105,7 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   await consumer.run({
     autoCommitInterval: 1_000,
-    partitionsConsumedConcurrently: 3,
+    partitionsConsumedConcurrently: partitionsAtOnce,
     eachBatch: async (payload) => {
       const { batch } = payload;
       const floor = start.get(partitionKey(batch.topic, batch.partition)) ?? 0n;
@@ -107,8 +119,7 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
       // A fetch holds up to megabytes of records: folded in slices, with a heartbeat after each, so a
       // slow store never makes the group think the replay died and hand its partitions round again.
       for (let from = 0; from < events.length; from += foldSlice) {
-        const folded = await options.fold(events.slice(from, from + foldSlice));
-        applied += folded;
+        await coalescer.add(events.slice(from, from + foldSlice));
         await payload.heartbeat();
       }
     },
