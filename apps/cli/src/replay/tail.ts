@@ -41,7 +41,7 @@ export interface Tail {
 const foldSlice = 2_000;
 const fetchSizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
 const partitionsAtOnce = 64;
-const window = { maxEvents: 10_000, lingerMs: 100 };
+const window = { maxEvents: 40_000, lingerMs: 250 };
 
 const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
   try {
