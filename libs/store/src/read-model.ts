@@ -147,30 +147,37 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
       return withDocuments(pending.keys(), async () => {
         const target = await current();
         const known = cache;
+        let applied = 0;
+        let duplicates = 0;
+        // Documents still to write: all of them at first, then those whose write lost.
+        let unsettled = [...pending.keys()];
         for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-          const ids = [...pending.keys()];
           // First try: what this instance last wrote, and "new" for the rest. Later tries: the store.
-          const stored = attempt === 1 ? new Map(ids.map((id) => [id, known.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(target, ids);
-          let applied = 0;
-          let duplicates = 0;
+          const stored = attempt === 1 ? new Map(unsettled.map((id) => [id, known.get(id) ?? toTracked<V>(id, undefined)])) : await readStored(target, unsettled);
           const writes: AnyBulkWriteOperation<StoredDocument>[] = [];
-          const written: Tracked<V>[] = [];
-          for (const [id, group] of pending) {
+          const written: { tracked: Tracked<V>; applied: number; duplicates: number }[] = [];
+          for (const id of unsettled) {
             const base = stored.get(id) ?? toTracked<V>(id, undefined);
-            const result = foldDocument(base, group, projection);
-            duplicates += result.duplicates;
-            if (result.applied === 0) continue;
-            applied += result.applied;
+            const result = foldDocument(base, pending.get(id) ?? [], projection);
+            if (result.applied === 0) {
+              duplicates += result.duplicates;
+              continue;
+            }
             writes.push(writeFor(base.version, result.next, idLookupsOnly));
-            written.push(result.next);
+            written.push({ tracked: result.next, applied: result.applied, duplicates: result.duplicates });
           }
-          if (writes.length === 0 || (await writeAll(target, writes, name))) {
-            for (const tracked of written) known.set(tracked);
-            return { documents: pending.size, applied, duplicates };
+          const lost = writes.length === 0 ? new Set<number>() : await writeAll(target, writes, name);
+          for (const [index, { tracked, applied: count, duplicates: repeated }] of written.entries()) {
+            if (lost.has(index)) continue;
+            known.set(tracked);
+            applied += count;
+            duplicates += repeated;
           }
+          if (lost.size === 0) return { documents: pending.size, applied, duplicates };
           // A compare-and-set lost (another writer, or a document this instance had not seen). Folding
-          // again from what is stored now is safe: positions make events applied by anyone a no-op.
-          for (const id of ids) known.delete(id);
+          // those again from what is stored now is safe: positions make events applied by anyone a no-op.
+          unsettled = written.filter((_, index) => lost.has(index)).map(({ tracked }) => tracked.id);
+          for (const id of unsettled) known.delete(id);
         }
         throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept conflicting on ${name} after ${maxAttempts} attempts`);
       });
@@ -185,22 +192,30 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
   };
 };
 
-/** True when every conditional write matched; false when some lost a compare-and-set. */
-const writeAll = async (collection: Collection<StoredDocument>, writes: AnyBulkWriteOperation<StoredDocument>[], name: string): Promise<boolean> => {
+/**
+ * The writes (by index) that lost: inserts that met an existing document, and replaces that matched
+ * nothing. The store does not say which replaces matched, so when one missed, every replace counts
+ * as lost; re-folding a written one is a no-op.
+ */
+const writeAll = async (collection: Collection<StoredDocument>, writes: AnyBulkWriteOperation<StoredDocument>[], name: string): Promise<Set<number>> => {
+  const replaces = writes.flatMap((write, index) => ('replaceOne' in write ? [index] : []));
+  const lostOf = (duplicateKeys: readonly number[], matched: number) => new Set([...duplicateKeys, ...(matched < replaces.length ? replaces : [])]);
   try {
     const result = await collection.bulkWrite(writes, { ordered: false });
-    return result.insertedCount + result.matchedCount === writes.length;
+    return lostOf([], result.matchedCount);
   } catch (cause) {
     // E11000: an insert met a document created meanwhile; the retry sees it.
-    if (cause instanceof MongoBulkWriteError && isOnlyDuplicateKeys(cause)) return false;
-    if (cause instanceof MongoServerError && cause.code === 11000) return false;
+    if (cause instanceof MongoBulkWriteError && isOnlyDuplicateKeys(cause)) return lostOf(writeErrorsOf(cause).map((e) => e.index), cause.result.matchedCount);
+    if (cause instanceof MongoServerError && cause.code === 11000) return new Set(writes.keys());
     throw storeError(cause, `write ${name}`);
   }
 };
 
 const isList = (errors: WriteError | readonly WriteError[]): errors is readonly WriteError[] => Array.isArray(errors);
 
+const writeErrorsOf = (error: MongoBulkWriteError): readonly WriteError[] => (isList(error.writeErrors) ? error.writeErrors : [error.writeErrors]);
+
 const isOnlyDuplicateKeys = (error: MongoBulkWriteError): boolean => {
-  const errors: readonly WriteError[] = isList(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  const errors = writeErrorsOf(error);
   return errors.length > 0 && errors.every((e) => e.code === 11000);
 };

@@ -1,0 +1,48 @@
+import { connectStore, openReadModel, type Projection, type Store } from '@tributary/store';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { uniqueName } from './support.ts';
+
+interface Tally {
+  count: number;
+}
+type Counted = { topic: string; partition: number; offset: string; doc: string };
+
+const tally: Projection<Tally, Counted> = {
+  documentId: (event) => event.doc,
+  evolve: (view, _event) => ({ count: (view?.count ?? 0) + 1 }),
+};
+
+const events = (docs: readonly string[], partition: number, from: number): Counted[] =>
+  docs.map((doc, i) => ({ topic: 't', partition, offset: String(from + i), doc }));
+
+/** Two writers of one read model, each with its own memory of what it wrote, on the real store. */
+describe('a read model written by two instances', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await connectStore({ uri: inject('backbone').mongoUri, database: uniqueName('read_model').replace(/-/g, '_') });
+  });
+  afterAll(async () => {
+    await store.db.dropDatabase();
+    await store.close();
+  });
+
+  it('re-reads only the documents whose write lost, and applies every event exactly once', async () => {
+    const options = { idLookupsOnly: store.idLookupsOnly };
+    const first = openReadModel<Tally>(store.db, 'tallies', options);
+    const second = openReadModel<Tally>(store.db, 'tallies', options);
+    const old = Array.from({ length: 150 }, (_, i) => `old-${i}`);
+    const fresh = Array.from({ length: 150 }, (_, i) => `new-${i}`);
+
+    expect((await first.apply(events(old, 0, 0), tally)).applied).toBe(150);
+    // The second instance has never seen the old documents: its inserts of them lose and are retried.
+    const mixed = await second.apply([...events([...old, ...fresh], 1, 0)], tally);
+    expect(mixed).toMatchObject({ documents: 300, applied: 300, duplicates: 0 });
+    // A redelivery to either instance changes nothing.
+    expect((await first.apply(events(old, 0, 0), tally)).applied).toBe(0);
+    expect((await second.apply(events([...old, ...fresh], 1, 0), tally)).applied).toBe(0);
+
+    expect(await first.findById('old-7')).toMatchObject({ count: 2 });
+    expect(await first.findById('new-7')).toMatchObject({ count: 1 });
+    expect(await store.db.collection('tallies').countDocuments()).toBe(300);
+  });
+});
