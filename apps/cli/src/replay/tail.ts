@@ -4,6 +4,7 @@ import { isOrderViewEventType, type OrderEvent } from '@tributary/order-views';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { createCoalescer } from './coalesce.ts';
 import { partitionKey, reaches, splitKey, type Offsets } from './offsets.ts';
+import { createPacer } from './pacer.ts';
 
 export interface TailOptions {
   readonly kafka: Kafka;
@@ -39,9 +40,11 @@ export interface Tail {
  * partition's batch handled at once, and the batches of one fetch folded together.
  */
 const foldSlice = 2_000;
-const fetchSizes = { maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const fetchSizes = { maxBytesPerPartition: 2 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
 const partitionsAtOnce = 64;
 const window = { maxEvents: 40_000, lingerMs: 250 };
+/** How far (in record time) a partition may run ahead of the slowest before it waits. */
+const leadMs = 1_000;
 
 const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
   try {
@@ -82,6 +85,7 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
       applied += await options.fold(events);
     },
   });
+  const pacer = createPacer(leadMs);
   const consumer: Consumer = kafka.consumer({ groupId, ...fetchSizes, retry: { retries: 3 } });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const key = partitionKey(payload.topic, payload.partition);
@@ -122,6 +126,11 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
         await coalescer.add(events.slice(from, from + foldSlice));
         await payload.heartbeat();
       }
+      const last = batch.messages.at(-1);
+      if (last) pacer.observe(partitionKey(batch.topic, batch.partition), Number(last.timestamp), BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark));
+      const { pause, resume } = pacer.decide();
+      if (pause.length > 0) consumer.pause(pause.map(toTopicPartitions));
+      if (resume.length > 0) consumer.resume(resume.map(toTopicPartitions));
     },
   });
 
@@ -141,6 +150,11 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
       await consumer.disconnect();
     },
   };
+};
+
+const toTopicPartitions = (key: string) => {
+  const { topic, partition } = splitKey(key);
+  return { topic, partitions: [partition] };
 };
 
 /** The partitions of a target not reached yet, for messages. */
