@@ -35,7 +35,7 @@ export interface Folder {
 
 /** Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote. */
 export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, idLookupsOnly: boolean, filter?: HistoryFilter): Folder => {
-  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 20_000, idLookupsOnly });
+  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 50_000, idLookupsOnly });
   const projection = filtered(definition.projection, filter);
   let rejected = 0;
   return {

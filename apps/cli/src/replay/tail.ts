@@ -36,11 +36,12 @@ export interface Tail {
 }
 
 /**
- * A replay reads a lot and writes in bulk: far larger fetches than the services' consumers, every
- * partition's batch handled at once, and the batches of one fetch folded together.
+ * A replay reads a lot and writes in bulk: every partition's batch handled at once and the batches of
+ * one fetch folded together. Each partition gives a small slice per fetch (a quarter of kafkajs's
+ * default), so the three streams advance level and an order's events land in the same fold.
  */
 const foldSlice = 2_000;
-const fetchSizes = { maxBytesPerPartition: 2 * 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const fetchSizes = { maxBytesPerPartition: 256 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
 const partitionsAtOnce = 64;
 const window = { maxEvents: 40_000, lingerMs: 250 };
 /** How far (in record time) a partition may run ahead of the slowest before it waits. */
