@@ -4,7 +4,7 @@ import type { AvroCodec } from '@tributary/avro';
 import { createConsumerRunner, type ConsumedEvent } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { evolveOrderView, isOrderViewEventType, orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
-import { openReadModel, servesOnlyIdLookups } from '@tributary/store';
+import { openReadModel } from '@tributary/store';
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
 import type { AnyBulkWriteOperation, Collection, Db, Document } from 'mongodb';
 
@@ -147,7 +147,7 @@ const toOrderEvent = ({ topic, partition, offset, event }: ConsumedEvent<unknown
 export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number): Promise<RunResult> => {
   const groupId = freshName('bench-projector');
   const phases: Record<string, number> = {};
-  const readModel = openReadModel<OrderView>(timedDb(db, phases), orderViewsCollection, { idLookupsOnly: await servesOnlyIdLookups(db) });
+  const readModel = openReadModel<OrderView>(timedDb(db, phases), orderViewsCollection);
   const batches: number[] = [];
   const seen = counter(topic.events);
   let joinedAt: number | undefined;

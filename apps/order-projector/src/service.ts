@@ -68,8 +68,8 @@ export const startOrderProjector = async (
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   // A replay switches a read model to its rebuilt copy through the alias; writes follow within its TTL.
   const resolveName = createAliasResolver(store.db);
-  const projectOrderViews = projectInto(openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName, idLookupsOnly: store.idLookupsOnly }), orderViewsCollection, orderViewProjection);
-  const projectSummaries = projectInto(openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName, idLookupsOnly: store.idLookupsOnly }), customerSummariesCollection, customerSummaryProjection);
+  const projectOrderViews = projectInto(openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName }), orderViewsCollection, orderViewProjection);
+  const projectSummaries = projectInto(openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName }), customerSummariesCollection, customerSummaryProjection);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   // The order view is built from all three streams; each order's events share its id as key.

@@ -74,11 +74,12 @@ export interface ReadModelOptions {
   /** Maps the logical name to the collection serving it; without one the name is the collection. */
   resolveName?: AliasResolver;
   /**
-   * The store serves only `_id` equality from an index (Store.idLookupsOnly): documents are read one
-   * id at a time and replaced by `_id` alone. Writers in this process still take turns per document;
-   * a writer in another process is not detected, so such a read model has one writing process.
+   * The store serves only `_id` equality from an index (Store.idLookupsOnly) and this is the read
+   * model's only writer: documents are read one id at a time and replaced by `_id` alone, with no
+   * compare-and-set. Writers in this process still take turns per document; a writer in another
+   * process is not detected, so pass it only where nothing else writes (a replay's unswitched copy).
    */
-  idLookupsOnly?: boolean;
+  idLookupsOnly?: boolean | (() => boolean);
 }
 
 /** A small least-recently-used map: Map keeps insertion order, so re-inserting marks use. */
@@ -103,7 +104,9 @@ const lruCache = <V>(capacity: number) => {
   };
 };
 
-export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName, idLookupsOnly = false }: ReadModelOptions = {}): ReadModel<V> => {
+export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName, idLookupsOnly: idOnly = false }: ReadModelOptions = {}): ReadModel<V> => {
+  // A function lets a writer that is alone only for a while (a replay before its switch) say when.
+  const idLookupsOnly = typeof idOnly === 'function' ? idOnly : () => idOnly;
   const named = db.collection<StoredDocument>(name);
   let collection = named;
   let cache = lruCache<V>(cacheSize);
@@ -122,7 +125,7 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
   const withDocuments = createKeyedLock();
 
   const findAll = async (target: Collection<StoredDocument>, ids: string[]): Promise<StoredDocument[]> => {
-    if (!idLookupsOnly) return target.find({ _id: { $in: ids } }).toArray();
+    if (!idLookupsOnly()) return target.find({ _id: { $in: ids } }).toArray();
     const found: StoredDocument[] = [];
     for (let from = 0; from < ids.length; from += lookupSlice) {
       const slice = await Promise.all(ids.slice(from, from + lookupSlice).map((id) => target.findOne({ _id: id })));
@@ -163,7 +166,7 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
               duplicates += result.duplicates;
               continue;
             }
-            writes.push(writeFor(base.version, result.next, idLookupsOnly));
+            writes.push(writeFor(base.version, result.next, idLookupsOnly()));
             written.push({ tracked: result.next, applied: result.applied, duplicates: result.duplicates });
           }
           const lost = writes.length === 0 ? new Set<number>() : await writeAll(target, writes, name);

@@ -34,8 +34,9 @@ export interface Folder {
 }
 
 /** Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote. */
-export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, idLookupsOnly: boolean, filter?: HistoryFilter): Folder => {
-  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 50_000, idLookupsOnly });
+/** `soleWriter` says whether nothing else writes the copy now: then, on a store that indexes only _id, writes skip compare-and-set. */
+export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, soleWriter: () => boolean, filter?: HistoryFilter): Folder => {
+  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 50_000, idLookupsOnly: soleWriter });
   const projection = filtered(definition.projection, filter);
   let rejected = 0;
   return {
