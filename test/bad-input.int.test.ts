@@ -123,8 +123,16 @@ const probes: Probe[] = [
 ];
 
 const endOffsets = async (): Promise<string> => {
-  const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => `${topic}:${p.partition}:${p.high}`)));
-  return all.flat().sort().join(',');
+  // Right after the services create their topics, the broker may still be moving partition leaders.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => `${topic}:${p.partition}:${p.high}`)));
+      return all.flat().sort().join(',');
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 };
 
 beforeAll(async () => {
