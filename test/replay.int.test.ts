@@ -159,7 +159,12 @@ describe('tributary replay and verify', () => {
     await producer.publish(paymentsTopic, [authorized('order-1')]);
     await producer.publish(ordersTopic, [confirmed('order-1', 'c-1')]);
     await projected(firstOrders.length + newOrders.length);
-    await eventually(async () => ((await db.collection<Stored>(await live()).findOne({ _id: 'order-1' }))?.['status'] === 'CONFIRMED' ? true : undefined), { timeoutMs: 30_000 });
+    // The payment and the confirmation come on different topics, so wait for both steps, not only the status.
+    const stepsOf = async (): Promise<string[]> => ((await db.collection<Stored>(await live()).findOne({ _id: 'order-1' }))?.['timeline'] as { step: string }[] | undefined ?? []).map((entry) => entry.step);
+    await eventually(async () => {
+      const steps = await stepsOf();
+      return steps.includes('CONFIRMED') && steps.includes('PAYMENT_AUTHORIZED') ? true : undefined;
+    }, { timeoutMs: 30_000 });
     const correct = await contentOf(await live());
 
     // What the faulty version wrote: wrong totals on everything it touched, positions as usual.
