@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TributaryError } from '@tributary/errors';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { oneAtATimePerKey } from './one-at-a-time.ts';
 import { applyChange, emptyLevel, maxStockQuantity, setAvailable, skuPattern, type StockChange, type StockLevel } from './stock-level.ts';
 
 export { maxStockQuantity, skuPattern, type StockLevel } from './stock-level.ts';
@@ -92,15 +93,22 @@ export interface ChangeStockOptions {
   now?: () => Date;
 }
 
+const oneWriterPerSku = oneAtATimePerKey();
+
 /**
  * Applies a decision to the newest level of a SKU with a compare-and-set. `decide` must be pure:
  * after a lost race it runs again on the level that won, so it decides on what is true now.
  */
-export const changeStock = async (
+export const changeStock = (db: Db, sku: string, decide: (level: StockLevel) => StockChange | undefined, options: ChangeStockOptions = {}): Promise<StockChangeResult> =>
+  // Writers in one process take turns on a SKU: racing each other only costs retries. The
+  // compare-and-set below still decides between processes.
+  oneWriterPerSku(`${db.databaseName}/${sku}`, () => compareAndSetStock(db, sku, decide, options));
+
+const compareAndSetStock = async (
   db: Db,
   sku: string,
   decide: (level: StockLevel) => StockChange | undefined,
-  { onConflict, now = () => new Date() }: ChangeStockOptions = {},
+  { onConflict, now = () => new Date() }: ChangeStockOptions,
 ): Promise<StockChangeResult> => {
   const { levels, changes } = collections(db);
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
