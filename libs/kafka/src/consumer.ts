@@ -81,12 +81,21 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
   const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
 
   const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+  let running = false;
   // A resumed partition is fetched only after the fetch in flight returns: a short wait keeps resumption quick.
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)), maxWaitTimeInMs: 1_000 });
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout,
+    heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
+    maxWaitTimeInMs: 1_000,
+    // kafkajs restarts a crashed consumer on a timer; once stopped, a restart would rejoin the group
+    // with the service's store already closed and hold partitions it can never process.
+    retry: { retries: 5, restartOnFailure: () => Promise.resolve(running) },
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const admin = kafka.admin();
   let joined = false;
-  let running = false;
   let assignment: { topic: string; partition: number }[] = [];
   const pauses = createPauseKeeper({
     probeIntervalMs,

@@ -52,6 +52,9 @@ const services: readonly ServiceEntry[] = [
   },
 ];
 
+/** How long Ctrl-C waits for the services to finish the batches in hand. */
+const stopTimeoutMs = 30_000;
+
 /** Starts the services in this process, one after another, so a failure names the service. */
 const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
   const running: { name: string; service: RunningService }[] = [];
@@ -99,8 +102,16 @@ export const startCommand: LeafCommand = {
     io.out('\nCtrl-C stops everything.');
 
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
-    io.err('start: stopping services');
+    io.err(`start: stopping services (up to ${stopTimeoutMs / 1000} s; Ctrl-C again exits at once)`);
+    process.once('SIGINT', () => process.exit(130));
+    // A service waiting on a dependency that went away (a batch that cannot commit to a stopped
+    // broker) must not keep the terminal, nor leave consumers running with their store closed.
+    const giveUp = setTimeout(() => {
+      io.err(`start: services did not stop within ${stopTimeoutMs / 1000} s; exiting`);
+      process.exit(1);
+    }, stopTimeoutMs);
     await stopInOrder(running.reverse().map(({ service }) => () => service.stop()));
+    clearTimeout(giveUp);
     if (useStack && values['keep-stack'] !== true) {
       await stackDown({ onProgress: (line) => io.err(`stack: ${line}`) });
     }
