@@ -109,6 +109,13 @@ describe('tributary replay and verify', () => {
     const before = await contentOf(await live());
     expect(before.size).toBe(firstOrders.length);
     await db.collection(await live()).drop();
+    // Without its collection the read model cannot say an order does not exist: 503, not 404.
+    const whileMissing = await eventually(async () => {
+      const res = await fetch(`${queryApi.url}/orders/${firstOrders[0]}`);
+      return res.status === 404 ? undefined : { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error: { code: string } } };
+    });
+    expect(whileMissing).toMatchObject({ status: 503, retryAfter: '2', body: { error: { code: 'READ_MODEL_MISSING' } } });
+    expect((await fetch(`${queryApi.url}/customers/c-0/orders`)).status).toBe(503);
 
     const replay = await tributary('replay', 'order-views');
     expect(replay.code, replay.text).toBe(0);
@@ -116,6 +123,7 @@ describe('tributary replay and verify', () => {
     const now = await live();
     expect(now).toMatch(/^order_views__/);
     expect(await contentOf(now)).toEqual(before);
+    await eventually(async () => ((await fetch(`${queryApi.url}/orders/${firstOrders[0]}`)).status === 200 ? true : undefined));
 
     const verify = await tributary('verify', 'order-views');
     expect(verify.code, verify.text).toBe(0);

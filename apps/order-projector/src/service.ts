@@ -23,7 +23,7 @@ import {
   type OrderView,
 } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { connectStore, createAliasResolver, openReadModel, type Projection, type ReadModel } from '@tributary/store';
+import { connectStore, createAliasResolver, ensureCollection, openReadModel, type Projection, type ReadModel } from '@tributary/store';
 import { ensureIndexes } from './indexes.ts';
 import type { OrderProjectorSettings } from './settings.ts';
 
@@ -77,6 +77,7 @@ export const startOrderProjector = async (
   try {
     // Summaries are read by _id only; the order lists need their indexes.
     await ensureIndexes(store.db, await resolveName(orderViewsCollection), orderViewIndexes, logger);
+    await ensureCollection(store.db, await resolveName(customerSummariesCollection));
     await ensureTopics(kafka, serviceTopics({ consumes: sources }, settings), logger);
   } catch (error) {
     await store.close();

@@ -8,6 +8,7 @@ import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore, createAliasResolver, openReadModel } from '@tributary/store';
 import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
 import { findCustomerSummary, listOrderViews } from './order-lists.ts';
+import { createPresenceCheck } from './presence.ts';
 import type { QueryApiSettings } from './settings.ts';
 
 export const serviceName = 'query-api';
@@ -24,6 +25,15 @@ export const startQueryApi = async (settings: QueryApiSettings, logger: Logger =
   const resolveName = createAliasResolver(store.db);
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName });
   const summaries = openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName });
+  const orderViewsExist = createPresenceCheck(store.db, () => resolveName(orderViewsCollection));
+  const summariesExist = createPresenceCheck(store.db, () => resolveName(customerSummariesCollection));
+  const missing = (projection: string) =>
+    new TributaryError('READ_MODEL_MISSING', `The ${projection} read model is missing (dropped, or a replay is rebuilding it); retry after the time in Retry-After, or run \`tributary replay ${projection}\``, {
+      details: { retryAfterSeconds: 2 },
+    });
+  /** A miss is a 404 only while the read model is there; without it, it is a 503 the client retries. */
+  const notFound = async (exists: () => Promise<boolean>, projection: string, message: string): Promise<TributaryError> =>
+    (await exists()) ? new TributaryError('NOT_FOUND', message) : missing(projection);
 
   const app = createHttpApp({
     logger,
@@ -32,26 +42,30 @@ export const startQueryApi = async (settings: QueryApiSettings, logger: Logger =
     routes(router) {
       router.get('/orders', async (req, res) => {
         const { status, ...page } = parseInput(ordersByStatusQuery, req.query, 'Query');
-        res.json({ status, ...(await listOrderViews(orderViews, { status }, page)) });
+        const listed = await listOrderViews(orderViews, { status }, page);
+        if (listed.orders.length === 0 && !(await orderViewsExist())) throw missing('order-views');
+        res.json({ status, ...listed });
       });
       router.get('/orders/:id', async (req, res) => {
         const { id } = parseInput(orderPath, req.params, 'Path');
         parseInput(noQuery, req.query, 'Query');
         const view = await orderViews.findById(id);
-        if (!view) throw new TributaryError('NOT_FOUND', `Order ${id} not found (it may not be projected yet)`);
+        if (!view) throw await notFound(orderViewsExist, 'order-views', `Order ${id} not found (it may not be projected yet)`);
         res.json(view);
       });
       router.get('/customers/:id', async (req, res) => {
         const { id } = parseInput(customerPath, req.params, 'Path');
         parseInput(noQuery, req.query, 'Query');
         const summary = await findCustomerSummary(summaries, id);
-        if (!summary) throw new TributaryError('NOT_FOUND', `Customer ${id} has no orders projected yet`);
+        if (!summary) throw await notFound(summariesExist, 'customer-summaries', `Customer ${id} has no orders projected yet`);
         res.json(summary);
       });
       router.get('/customers/:id/orders', async (req, res) => {
         const { id } = parseInput(customerPath, req.params, 'Path');
         const page = parseInput(customerOrdersQuery, req.query, 'Query');
-        res.json({ customerId: id, ...(await listOrderViews(orderViews, { customerId: id }, page)) });
+        const listed = await listOrderViews(orderViews, { customerId: id }, page);
+        if (listed.orders.length === 0 && !(await orderViewsExist())) throw missing('order-views');
+        res.json({ customerId: id, ...listed });
       });
     },
   });
