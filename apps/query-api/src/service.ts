@@ -5,7 +5,7 @@ import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry } from '@tributary/metrics';
 import { customerSummariesCollection, orderViewsCollection, type CustomerSummary, type OrderView } from '@tributary/order-views';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { connectStore, createAliasResolver, openReadModel } from '@tributary/store';
+import { connectStore, createAliasResolver, ensureCollection, openReadModel } from '@tributary/store';
 import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
 import { findCustomerSummary, listOrderViews } from './order-lists.ts';
 import { createPresenceCheck } from './presence.ts';
@@ -25,6 +25,13 @@ export const startQueryApi = async (settings: QueryApiSettings, logger: Logger =
   const resolveName = createAliasResolver(store.db);
   const orderViews = openReadModel<OrderView>(store.db, orderViewsCollection, { resolveName });
   const summaries = openReadModel<CustomerSummary>(store.db, customerSummariesCollection, { resolveName });
+  // An empty read model answers 404; only one whose collection went away afterwards answers 503.
+  try {
+    for (const name of [orderViewsCollection, customerSummariesCollection]) await ensureCollection(store.db, await resolveName(name));
+  } catch (cause) {
+    await store.close();
+    throw cause;
+  }
   const orderViewsExist = createPresenceCheck(store.db, () => resolveName(orderViewsCollection));
   const summariesExist = createPresenceCheck(store.db, () => resolveName(customerSummariesCollection));
   const missing = (projection: string) =>
