@@ -45,4 +45,17 @@ describe('a read model written by two instances', () => {
     expect(await first.findById('new-7')).toMatchObject({ count: 1 });
     expect(await store.db.collection('tallies').countDocuments()).toBe(300);
   });
+
+  it('lets exactly one of several concurrent writers of one document at one version win', async () => {
+    const documents = store.db.collection<{ _id: string; _version: number; writer?: number }>('races');
+    const rounds = 40;
+    const winners: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      await documents.insertOne({ _id: `doc-${round}`, _version: 1 });
+      const results = await Promise.all(Array.from({ length: 8 }, (_, writer) => documents.replaceOne({ _id: `doc-${round}`, _version: 1 }, { _version: 2, writer })));
+      winners.push(results.reduce((sum, result) => sum + result.modifiedCount, 0));
+    }
+    // Compare-and-set is what keeps instances from overwriting each other's updates.
+    expect(winners).toEqual(Array.from({ length: rounds }, () => 1));
+  });
 });
