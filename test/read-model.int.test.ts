@@ -27,9 +27,8 @@ describe('a read model written by two instances', () => {
   });
 
   it('re-reads only the documents whose write lost, and applies every event exactly once', async () => {
-    const options = { idLookupsOnly: store.idLookupsOnly };
-    const first = openReadModel<Tally>(store.db, 'tallies', options);
-    const second = openReadModel<Tally>(store.db, 'tallies', options);
+    const first = openReadModel<Tally>(store.db, 'tallies');
+    const second = openReadModel<Tally>(store.db, 'tallies');
     const old = Array.from({ length: 150 }, (_, i) => `old-${i}`);
     const fresh = Array.from({ length: 150 }, (_, i) => `new-${i}`);
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TributaryError } from '@tributary/errors';
+import { createKeyedLock } from '@tributary/store';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { oneAtATimePerKey } from './one-at-a-time.ts';
 import { applyChange, emptyLevel, maxStockQuantity, setAvailable, skuPattern, type StockChange, type StockLevel } from './stock-level.ts';
 
 export { maxStockQuantity, skuPattern, type StockLevel } from './stock-level.ts';
@@ -93,7 +93,7 @@ export interface ChangeStockOptions {
   now?: () => Date;
 }
 
-const oneWriterPerSku = oneAtATimePerKey();
+const oneWriterPerSku = createKeyedLock();
 
 /**
  * Applies a decision to the newest level of a SKU with a compare-and-set. `decide` must be pure:
@@ -102,7 +102,7 @@ const oneWriterPerSku = oneAtATimePerKey();
 export const changeStock = (db: Db, sku: string, decide: (level: StockLevel) => StockChange | undefined, options: ChangeStockOptions = {}): Promise<StockChangeResult> =>
   // Writers in one process take turns on a SKU: racing each other only costs retries. The
   // compare-and-set below still decides between processes.
-  oneWriterPerSku(`${db.databaseName}/${sku}`, () => compareAndSetStock(db, sku, decide, options));
+  oneWriterPerSku([`${db.databaseName}/${sku}`], () => compareAndSetStock(db, sku, decide, options));
 
 const compareAndSetStock = async (
   db: Db,

@@ -2,7 +2,8 @@ export { appliedOffset, isApplied, advance, type Position } from './positions.ts
 export { foldDocument, groupByDocument, type FoldResult, type Projection, type Tracked } from './projection.ts';
 export { bookkeepingFields, openReadModel, type ApplyStats, type ReadModel, type ReadModelOptions } from './read-model.ts';
 export { ensureCollection } from './collections.ts';
-export { connectStore, redactUri, servesOnlyIdLookups, type Store, type StoreOptions } from './store.ts';
+export { createKeyedLock } from './keyed-lock.ts';
+export { connectStore, redactUri, type Store, type StoreOptions } from './store.ts';
 export {
   acquireLock,
   aliasesCollection,

@@ -49,16 +49,10 @@ const toStored = <V>(tracked: Tracked<V>): StoredDocument => ({
 
 /**
  * Compare-and-set writes: a new document is inserted (a concurrent creator makes it fail on the
- * unique _id), an existing one is replaced only at the version it was read at. Inserts also keep
- * stores without compound-filter pushdown (FerretDB 1.x) fast on the common create path.
+ * unique _id), an existing one is replaced only at the version it was read at.
  */
-const writeFor = <V>(previousVersion: number, next: Tracked<V>, idLookupsOnly: boolean): AnyBulkWriteOperation<StoredDocument> =>
-  previousVersion === 0
-    ? { insertOne: { document: toStored(next) } }
-    : { replaceOne: { filter: idLookupsOnly ? { _id: next.id } : { _id: next.id, _version: previousVersion }, replacement: toStored(next) } };
-
-/** Lookups by `_id` alone, a few at a time, for stores that serve nothing else from an index. */
-const lookupSlice = 32;
+const writeFor = <V>(previousVersion: number, next: Tracked<V>): AnyBulkWriteOperation<StoredDocument> =>
+  previousVersion === 0 ? { insertOne: { document: toStored(next) } } : { replaceOne: { filter: { _id: next.id, _version: previousVersion }, replacement: toStored(next) } };
 
 const storeError = (cause: unknown, action: string) =>
   new TributaryError('STORE_UNAVAILABLE', `Store failed to ${action}: ${(cause as Error).message}`, { cause });
@@ -73,13 +67,6 @@ export interface ReadModelOptions {
   cacheSize?: number;
   /** Maps the logical name to the collection serving it; without one the name is the collection. */
   resolveName?: AliasResolver;
-  /**
-   * The store serves only `_id` equality from an index (Store.idLookupsOnly) and this is the read
-   * model's only writer: documents are read one id at a time and replaced by `_id` alone, with no
-   * compare-and-set. Writers in this process still take turns per document; a writer in another
-   * process is not detected, so pass it only where nothing else writes (a replay's unswitched copy).
-   */
-  idLookupsOnly?: boolean | (() => boolean);
 }
 
 /** A small least-recently-used map: Map keeps insertion order, so re-inserting marks use. */
@@ -104,9 +91,7 @@ const lruCache = <V>(capacity: number) => {
   };
 };
 
-export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName, idLookupsOnly: idOnly = false }: ReadModelOptions = {}): ReadModel<V> => {
-  // A function lets a writer that is alone only for a while (a replay before its switch) say when.
-  const idLookupsOnly = typeof idOnly === 'function' ? idOnly : () => idOnly;
+export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, resolveName }: ReadModelOptions = {}): ReadModel<V> => {
   const named = db.collection<StoredDocument>(name);
   let collection = named;
   let cache = lruCache<V>(cacheSize);
@@ -124,15 +109,7 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
   // conditional replace atomically, so writers in this process also take turns per document.
   const withDocuments = createKeyedLock();
 
-  const findAll = async (target: Collection<StoredDocument>, ids: string[]): Promise<StoredDocument[]> => {
-    if (!idLookupsOnly()) return target.find({ _id: { $in: ids } }).toArray();
-    const found: StoredDocument[] = [];
-    for (let from = 0; from < ids.length; from += lookupSlice) {
-      const slice = await Promise.all(ids.slice(from, from + lookupSlice).map((id) => target.findOne({ _id: id })));
-      for (const doc of slice) if (doc) found.push(doc);
-    }
-    return found;
-  };
+  const findAll = (target: Collection<StoredDocument>, ids: string[]): Promise<StoredDocument[]> => target.find({ _id: { $in: ids } }).toArray();
 
   const readStored = async (target: Collection<StoredDocument>, ids: string[]): Promise<Map<string, Tracked<V>>> => {
     const stored = await findAll(target, ids).catch((cause: unknown) => {
@@ -166,7 +143,7 @@ export const openReadModel = <V>(db: Db, name: string, { cacheSize = 10_000, res
               duplicates += result.duplicates;
               continue;
             }
-            writes.push(writeFor(base.version, result.next, idLookupsOnly()));
+            writes.push(writeFor(base.version, result.next));
             written.push({ tracked: result.next, applied: result.applied, duplicates: result.duplicates });
           }
           const lost = writes.length === 0 ? new Set<number>() : await writeAll(target, writes, name);

@@ -33,10 +33,13 @@ export interface Folder {
   rejected(): number;
 }
 
-/** Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote. */
-/** `soleWriter` says whether nothing else writes the copy now: then, on a store that indexes only _id, writes skip compare-and-set. */
-export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, soleWriter: () => boolean, filter?: HistoryFilter): Folder => {
-  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 50_000, idLookupsOnly: soleWriter });
+/**
+ * Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote.
+ * The cache is as large as the live projector's, so a replay's memory stops growing early in a
+ * long topic: an order's events sit close together once the partitions are paced level.
+ */
+export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, filter?: HistoryFilter): Folder => {
+  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 10_000 });
   const projection = filtered(definition.projection, filter);
   let rejected = 0;
   return {
