@@ -14,10 +14,10 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Connects through the official driver only, so a real MongoDB and the local store are interchangeable. */
 /** Longer than the longest single write a replay window makes on the local store (about 10 s). */
 const socketTimeoutMs = 60_000;
 
+/** Connects through the official driver only, so a real MongoDB and the local store are interchangeable. */
 export const connectStore = async ({ uri, database, serverSelectionTimeoutMs = 5_000 }: StoreOptions): Promise<Store> => {
   // A call whose connection went silent (cut mid-request) must fail rather than wait forever: the
   // read model holds a document's turn while it writes, and a partition only resumes once it returns.
