@@ -1,6 +1,7 @@
 /**
  * Child process of the command benchmark: the orders API on a fresh topic, and beside it a control
- * port that sends the same records with a raw kafkajs producer (POST /raw-sends?count=&concurrency=),
+ * port that sends the same records with a raw kafkajs producer (POST
+ * /raw-sends?count=&concurrency=&perSend=: `perSend` records to a send() call, 1 by default),
  * with the settings our producer uses: idempotent, one request in flight per broker, acks=all.
  * Env: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI, BENCH_TOPIC, BENCH_DATABASE.
  */
@@ -40,21 +41,22 @@ const records = await Promise.all(
   }),
 );
 
-const rawSends = async (count: number, concurrency: number): Promise<void> => {
+/** `count` records, `perSend` to a send() call, with as many calls in flight as keep `inFlight` records in flight. */
+const rawSends = async (count: number, inFlight: number, perSend: number): Promise<void> => {
   let next = 0;
   const worker = async () => {
     while (next < count) {
-      const record = records[next % records.length];
-      next += 1;
-      if (record) await producer.send({ topic: settings.ordersTopic, acks: -1, messages: [record] });
+      const batch = Array.from({ length: Math.min(perSend, count - next) }, (_, index) => records[(next + index) % records.length]).filter((record) => record !== undefined);
+      next += batch.length;
+      await producer.send({ topic: settings.ordersTopic, acks: -1, messages: batch });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.round(inFlight / perSend), count)) }, worker));
 };
 
 const control = express();
 control.post('/raw-sends', (req, res, next) => {
-  rawSends(Number(req.query['count']), Number(req.query['concurrency'])).then(() => res.status(204).end(), next);
+  rawSends(Number(req.query['count']), Number(req.query['concurrency']), Number(req.query['perSend'] ?? 1)).then(() => res.status(204).end(), next);
 });
 const controlServer = await listen(control, 0, '127.0.0.1');
 const bound = controlServer.address();

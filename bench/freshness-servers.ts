@@ -5,6 +5,7 @@
  *   POST /kafka-latency?rate=&seconds=  Kafka's own produce-to-consume latency at that rate.
  * Env: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI, BENCH_NAME.
  */
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, listen } from '@tributary/http';
@@ -137,7 +138,7 @@ const controlServer = await listen(control, 0, '127.0.0.1');
 const bound = controlServer.address();
 
 serveUntilTerminated(
-  { ordersApi: ordersApi.url, control: `http://127.0.0.1:${typeof bound === 'object' && bound ? bound.port : 0}`, database: live.MONGODB_DATABASE },
+  { ordersApi: ordersApi.url, projector: `http://127.0.0.1:${(projector.server.address() as AddressInfo).port}`, control: `http://127.0.0.1:${typeof bound === 'object' && bound ? bound.port : 0}`, database: live.MONGODB_DATABASE },
   async () => {
     await closeServer(controlServer);
     await ordersApi.stop();

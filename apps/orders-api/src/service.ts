@@ -26,7 +26,7 @@ export const startOrdersApi = async (settings: OrdersApiSettings, logger: Logger
   const cancellations = counter(metrics, 'orders_cancel_requests_total', 'Cancellation requests, by answer', ['outcome']);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
-  const producer = createEventProducer({ kafka, codec, producerName: serviceName });
+  const producer = createEventProducer({ kafka, codec, producerName: serviceName, metrics });
 
   // Cancelling asks the saga's record whether the order is final; placing needs only Kafka.
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });

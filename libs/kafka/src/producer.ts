@@ -1,9 +1,11 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
+import { histogram, type MetricsRegistry } from '@tributary/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka, type Message, type PartitionMetadata, type Producer, type RecordMetadata, type Transaction } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
+import { createSendGroups } from './send-groups.ts';
 
 export interface OutgoingEvent {
   key: string;
@@ -23,7 +25,11 @@ export interface PublishedRecord {
 
 export interface EventProducer {
   connect(): Promise<void>;
-  /** Encodes every event first, so one invalid event means nothing of the call is sent. */
+  /**
+   * Encodes every event first, so one invalid event means nothing of the call is sent. Calls made
+   * while a produce request is in flight share the next request; a call's records stay together
+   * and in order.
+   */
   publish(topic: string, events: readonly OutgoingEvent[]): Promise<PublishedRecord[]>;
   disconnect(): Promise<void>;
   readonly connected: boolean;
@@ -70,16 +76,59 @@ const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: string) =>
 const asKafkaUnavailable = (topic: string, cause: unknown): TributaryError =>
   isTributaryError(cause) ? cause : new TributaryError('KAFKA_UNAVAILABLE', `Could not produce to ${topic}: ${(cause as Error).message}`, { cause });
 
-export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kafka; codec: AvroCodec; producerName: string }): EventProducer => {
+/** A group of publish calls stays within this many records, and a record batch within Kafka's default 1 MB. */
+const maxGroupRecords = 500;
+const maxGroupBytes = 512 * 1024;
+
+type PublishCall = { topic: string; messages: Prepared[] };
+
+const weightOf = ({ messages }: PublishCall): number =>
+  Math.max(
+    messages.length / maxGroupRecords,
+    messages.reduce((bytes, { message }) => bytes + Buffer.byteLength(message.value ?? ''), 0) / maxGroupBytes,
+  );
+
+/** Each call's records with the offsets Kafka gave them: a partition's records follow its base offset in send order. */
+const assignOffsets = (calls: readonly PublishCall[], metadata: readonly RecordMetadata[]): PublishedRecord[][] => {
+  const next = new Map(metadata.map((m) => [`${m.topicName}:${m.partition}`, BigInt(m.baseOffset ?? '-1')]));
+  return calls.map(({ topic, messages }) =>
+    messages.map(({ envelope, message }) => {
+      const key = `${topic}:${message.partition}`;
+      const offset = next.get(key) ?? -1n;
+      if (offset >= 0n) next.set(key, offset + 1n);
+      return { topic, partition: message.partition, offset: offset.toString(), eventId: envelope.eventId };
+    }),
+  );
+};
+
+export const createEventProducer = ({ kafka, codec, producerName, metrics }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry }): EventProducer => {
   // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const { admin, prepare } = createPreparer(kafka, codec, producerName);
+  const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
     connected = true;
   });
   producer.on(producer.events.DISCONNECT, () => {
     connected = false;
+  });
+
+  const send = createSendGroups<PublishCall, PublishedRecord[]>({
+    weight: weightOf,
+    maxWeight: 1,
+    async send(calls) {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, messages } of calls) byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...messages.map((m) => m.message)]);
+      let metadata: RecordMetadata[];
+      try {
+        metadata = await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      } catch (cause) {
+        throw asKafkaUnavailable([...byTopic.keys()].join(', '), cause);
+      }
+      recordsPerSend?.observe(calls.reduce((records, call) => records + call.messages.length, 0));
+      return assignOffsets(calls, metadata);
+    },
   });
 
   return {
@@ -93,20 +142,7 @@ export const createEventProducer = ({ kafka, codec, producerName }: { kafka: Kaf
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },
     async publish(topic, events) {
-      const messages = await prepare(topic, events);
-      let metadata: RecordMetadata[];
-      try {
-        metadata = await producer.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
-      } catch (cause) {
-        throw asKafkaUnavailable(topic, cause);
-      }
-      // kafkajs reports a base offset per partition; a partition's records follow it in send order.
-      const next = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
-      return messages.map(({ envelope, message }) => {
-        const offset = next.get(message.partition) ?? -1n;
-        if (offset >= 0n) next.set(message.partition, offset + 1n);
-        return { topic, partition: message.partition, offset: offset.toString(), eventId: envelope.eventId };
-      });
+      return send({ topic, messages: await prepare(topic, events) });
     },
   };
 };
