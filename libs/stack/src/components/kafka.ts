@@ -6,7 +6,7 @@ import { TributaryError } from '@tributary/errors';
 import { ensureInstalled } from '../cache.ts';
 import type { Component } from '../component.ts';
 import { stackPaths } from '../layout.ts';
-import { loopback } from '../network.ts';
+import { isPortOpen, loopback } from '../network.ts';
 import { requireMaven } from '../prerequisites.ts';
 import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
@@ -66,6 +66,8 @@ const formatStorage = async (java: string, classpath: string, propertiesFile: st
 };
 
 export const isKafkaHealthy = async (port: number): Promise<boolean> => {
+  // Only once the broker listens: a client connecting earlier can connect to itself and hold the port.
+  if (!(await isPortOpen(port))) return false;
   const kafka = new Kafka({
     clientId: 'tributary-stack-health',
     brokers: [`${loopback}:${port}`],

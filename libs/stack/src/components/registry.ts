@@ -5,7 +5,7 @@ import { TributaryError } from '@tributary/errors';
 import { ensureInstalled } from '../cache.ts';
 import type { Component } from '../component.ts';
 import { stackPaths } from '../layout.ts';
-import { loopback } from '../network.ts';
+import { isPortOpen, loopback } from '../network.ts';
 import { requireMaven } from '../prerequisites.ts';
 import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
@@ -70,6 +70,8 @@ export const registryArgs = (launcher: string, port: number, dataDir: string): s
 ];
 
 export const isRegistryHealthy = async (port: number): Promise<boolean> => {
+  // Only once the registry listens: a client connecting earlier can connect to itself and hold the port.
+  if (!(await isPortOpen(port))) return false;
   try {
     const response = await fetch(`http://${loopback}:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
     await response.body?.cancel();
