@@ -45,7 +45,8 @@ const percent = (share: number): string => `${Math.round(share * 100)}%`;
 export const formatCpuShare = (cpu: CpuShare, role: 'load generator' | 'subject (in-process)'): string => {
   const problems = [
     role === 'load generator' && cpu.process > maxGeneratorShare ? `the load generator used ${percent(cpu.process)} of the machine (limit ${percent(maxGeneratorShare)})` : '',
-    cpu.idle < minIdleShare ? `the machine was ${percent(cpu.idle)} idle (minimum ${percent(minIdleShare)})` : '',
+    // One decimal, so a share just under the limit does not read as the limit itself.
+    cpu.idle < minIdleShare ? `the machine was ${(Math.floor(cpu.idle * 1000) / 10).toFixed(1)}% idle (minimum ${percent(minIdleShare)})` : '',
   ].filter(Boolean);
   const head = `cpu: ${role} ${percent(cpu.process)} of the machine (${cpus().length} cores), machine idle ${percent(cpu.idle)}`;
   return problems.length > 0 ? `${head} -- RESULT NOT VALID: ${problems.join('; ')}` : `${head} -- valid`;

@@ -14,6 +14,9 @@ import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
 import { prepareEditedBuild, type OverlaySpec } from './go-overlay.ts';
 
+/** The size SQLite cuts its write-ahead log back to after a checkpoint. */
+const walLimitBytes = 64 * 1024 * 1024;
+
 /** Our wrapper around FerretDB's embeddable package (see its main.go for why it exists). */
 export const ferretdbSourceDir = (): string => join(repoRoot(), 'infra', 'local', 'ferretdb');
 
@@ -86,8 +89,10 @@ export const storeComponent: Component = {
       command: join(installDir, 'ferretdb'),
       args: [
         `--listen-addr=${loopback}:${options.ports.store}`,
-        // FerretDB wants a directory URI with a trailing slash.
-        `--sqlite-url=file:${paths.data}/`,
+        // FerretDB wants a directory URI with a trailing slash. SQLite keeps its write-ahead log at
+        // its largest size since start unless told otherwise; after each checkpoint it is cut back
+        // to 64 MiB, so a burst of writes does not leave the log hundreds of MB large for good.
+        `--sqlite-url=file:${paths.data}/?_pragma=journal_size_limit(${walLimitBytes})`,
         // At WARN every client disconnect and every unsupported command (the driver's endSessions)
         // is logged with a full message dump; errors are what matter here.
         '--log-level=error',
