@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TributaryError, toTributaryError } from '@tributary/errors';
@@ -30,6 +30,8 @@ export interface StackCallOptions {
 /** Which components `stackDown` stops; all of them unless given (fault tests stop one at a time). */
 export interface StackDownOptions extends StackCallOptions {
   only?: readonly ComponentName[];
+  /** Also deletes the stopped components' data, so the next `up` starts empty (logs and downloads stay). */
+  wipe?: boolean;
 }
 
 export const completeOptions = (call: StackCallOptions = {}): StackOptions => {
@@ -218,6 +220,13 @@ export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
     async () => {
       const chosen = components.filter((component) => call.only?.includes(component.name) ?? true);
       await Promise.all(chosen.map((component) => stopComponent(component, options, onProgress)));
+      if (!call.wipe) return;
+      // Only once every chosen process has stopped: a running broker or store would keep writing.
+      for (const component of chosen) {
+        const { data } = stackPaths(options.stackDir, component.name);
+        await rm(data, { recursive: true, force: true });
+        onProgress(`${component.name}: data deleted (${data})`);
+      }
     },
     { onWait: (pid) => onProgress(`waiting for another tributary stack command (pid ${pid}) on ${options.stackDir}`) },
   );

@@ -43,11 +43,13 @@ const up: LeafCommand = {
 
 const down: LeafCommand = {
   name: 'down',
-  summary: 'stop every process of the stack (data is kept)',
-  usage: 'tributary stack down',
-  details: `Data stays in the stack folder; delete it to start empty.\n\n${environmentHelp}`,
-  run: async ({ io }) => {
-    await stackDown({ onProgress: progress(io) });
+  summary: 'stop every process of the stack (data is kept unless --wipe)',
+  usage: 'tributary stack down [--wipe]',
+  options: { wipe: { type: 'boolean' } },
+  optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay)" },
+  details: `Data stays in the stack folder unless --wipe: topics, schemas and read models survive a restart.\n\n${environmentHelp}`,
+  run: async ({ values, io }) => {
+    await stackDown({ onProgress: progress(io), wipe: values['wipe'] === true });
   },
 };
 
