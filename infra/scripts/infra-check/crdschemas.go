@@ -3,14 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
-	yamlv3 "gopkg.in/yaml.v3"
 	"sigs.k8s.io/yaml"
 )
 
@@ -37,35 +34,17 @@ type customResourceDefinition struct {
 func writeCRDSchemas(out string, files []string) ([]string, error) {
 	var written []string
 	for _, file := range files {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		decoder := yamlv3.NewDecoder(bytes.NewReader(raw))
-		for {
-			var node yamlv3.Node
-			if err := decoder.Decode(&node); errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
-			}
-			if len(node.Content) == 0 {
-				continue
-			}
-			doc, err := yamlv3.Marshal(&node)
-			if err != nil {
-				return nil, err
-			}
+		err := eachDocument(file, func(doc []byte) error {
 			asJSON, err := yaml.YAMLToJSON(doc)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
+				return fmt.Errorf("%s: %w", file, err)
 			}
 			var crd customResourceDefinition
 			if err := json.Unmarshal(asJSON, &crd); err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
+				return fmt.Errorf("%s: %w", file, err)
 			}
 			if crd.Kind != "CustomResourceDefinition" {
-				continue
+				return nil
 			}
 			for _, version := range crd.Spec.Versions {
 				if len(version.Schema.OpenAPIV3Schema) == 0 {
@@ -76,21 +55,25 @@ func writeCRDSchemas(out string, files []string) ([]string, error) {
 				schemaDecoder.UseNumber()
 				var schema any
 				if err := schemaDecoder.Decode(&schema); err != nil {
-					return nil, fmt.Errorf("%s: %s %s: %w", file, crd.Spec.Names.Kind, version.Name, err)
+					return fmt.Errorf("%s: %s %s: %w", file, crd.Spec.Names.Kind, version.Name, err)
 				}
 				converted, err := json.MarshalIndent(toJSONSchema(schema), "", "  ")
 				if err != nil {
-					return nil, err
+					return err
 				}
 				name := strings.ToLower(filepath.Join(crd.Spec.Group, crd.Spec.Names.Kind+"_"+version.Name+".json"))
 				if err := os.MkdirAll(filepath.Join(out, filepath.Dir(name)), 0o755); err != nil {
-					return nil, err
+					return err
 				}
 				if err := os.WriteFile(filepath.Join(out, name), append(converted, '\n'), 0o644); err != nil {
-					return nil, err
+					return err
 				}
 				written = append(written, name)
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(written) == 0 {

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
-	yamlv3 "gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
@@ -63,29 +58,11 @@ func checkManifests(files []string) ([]string, error) {
 	var problems []string
 	counts := map[string]int{}
 	for _, file := range files {
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		decoder := yamlv3.NewDecoder(bytes.NewReader(raw))
-		for {
-			var node yamlv3.Node
-			if err := decoder.Decode(&node); errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
-			}
-			doc, err := yamlv3.Marshal(&node)
-			if err != nil {
-				return nil, err
-			}
-			if strings.TrimSpace(string(doc)) == "null" || len(node.Content) == 0 {
-				continue
-			}
+		err := eachDocument(file, func(doc []byte) error {
 			var meta typeMeta
 			if err := yaml.Unmarshal(doc, &meta); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: %v", file, err))
-				continue
+				return nil
 			}
 			key := meta.APIVersion + "/" + meta.Kind
 			where := fmt.Sprintf("%s: %s %s", file, meta.Kind, meta.Metadata.Name)
@@ -97,24 +74,28 @@ func checkManifests(files []string) ([]string, error) {
 				object := make()
 				if err := yaml.UnmarshalStrict(doc, object); err != nil {
 					problems = append(problems, fmt.Sprintf("%s: %v", where, err))
-					continue
+					return nil
 				}
 				problems = append(problems, checkWorkload(where, object)...)
-				continue
+				return nil
 			}
 			if fields, ok := crdFields[key]; ok {
 				var generic map[string]any
 				if err := yaml.Unmarshal(doc, &generic); err != nil {
 					problems = append(problems, fmt.Sprintf("%s: %v", where, err))
-					continue
+					return nil
 				}
 				problems = append(problems, checkFields(where, generic, fields)...)
 				if meta.Kind == "ScaledObject" {
 					problems = append(problems, checkScaledObject(where, generic)...)
 				}
-				continue
+				return nil
 			}
 			problems = append(problems, fmt.Sprintf("%s: unexpected kind %s", where, key))
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(problems) == 0 {

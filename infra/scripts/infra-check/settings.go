@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
 
-	yamlv3 "gopkg.in/yaml.v3"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -23,40 +19,25 @@ func checkSettings(rendered, root string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(rendered)
-	if err != nil {
-		return nil, err
-	}
 	var problems []string
 	checked := 0
-	decoder := yamlv3.NewDecoder(bytes.NewReader(raw))
-	for {
-		var node yamlv3.Node
-		if err := decoder.Decode(&node); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", rendered, err)
-		}
-		doc, err := yamlv3.Marshal(&node)
-		if err != nil {
-			return nil, err
-		}
+	err = eachDocument(rendered, func(doc []byte) error {
 		var meta typeMeta
 		if err := yaml.Unmarshal(doc, &meta); err != nil || meta.APIVersion != "v1" || meta.Kind != "ConfigMap" {
-			continue
+			return nil
 		}
 		var configMap corev1.ConfigMap
 		if err := yaml.Unmarshal(doc, &configMap); err != nil {
-			return nil, fmt.Errorf("%s: ConfigMap %s: %w", rendered, meta.Metadata.Name, err)
+			return fmt.Errorf("%s: ConfigMap %s: %w", rendered, meta.Metadata.Name, err)
 		}
 		service := configMap.Labels["app.kubernetes.io/name"]
 		source := filepath.Join(root, "apps", service, "src")
 		if _, err := os.Stat(filepath.Join(source, "settings.ts")); service == "" || err != nil {
-			continue
+			return nil
 		}
 		own, err := declaredSettings(source)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var unknown []string
 		for key := range configMap.Data {
@@ -69,6 +50,10 @@ func checkSettings(rendered, root string) ([]string, error) {
 			problems = append(problems, fmt.Sprintf("ConfigMap %s: %s is no setting of apps/%s or libs/", meta.Metadata.Name, key, service))
 		}
 		checked++
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(problems) == 0 {
 		fmt.Printf("settings: every key of %d service ConfigMaps is a setting of its app or libs/\n", checked)

@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 
-	yamlv3 "gopkg.in/yaml.v3"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -39,36 +34,18 @@ func hookAnnotations(annotations map[string]string) (events, policies []string, 
 // chart renders must be a hook too, created before the Job: the chart's ordinary objects do not
 // exist yet when a pre-install hook runs.
 func checkSetupJob(rendered string) ([]string, error) {
-	raw, err := os.ReadFile(rendered)
-	if err != nil {
-		return nil, err
-	}
 	var jobs []*batchv1.Job
 	secrets := map[string]*corev1.Secret{}
-	decoder := yamlv3.NewDecoder(bytes.NewReader(raw))
-	for {
-		var node yamlv3.Node
-		if err := decoder.Decode(&node); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", rendered, err)
-		}
-		if len(node.Content) == 0 {
-			continue
-		}
-		doc, err := yamlv3.Marshal(&node)
-		if err != nil {
-			return nil, err
-		}
+	err := eachDocument(rendered, func(doc []byte) error {
 		var meta typeMeta
 		if err := yaml.Unmarshal(doc, &meta); err != nil {
-			return nil, fmt.Errorf("%s: %w", rendered, err)
+			return fmt.Errorf("%s: %w", rendered, err)
 		}
 		switch meta.APIVersion + "/" + meta.Kind {
 		case "batch/v1/Job":
 			job := &batchv1.Job{}
 			if err := yaml.Unmarshal(doc, job); err != nil {
-				return nil, fmt.Errorf("%s: Job %s: %w", rendered, meta.Metadata.Name, err)
+				return fmt.Errorf("%s: Job %s: %w", rendered, meta.Metadata.Name, err)
 			}
 			if events, _, _ := hookAnnotations(job.Annotations); contains(events, "pre-install") {
 				jobs = append(jobs, job)
@@ -76,10 +53,14 @@ func checkSetupJob(rendered string) ([]string, error) {
 		case "v1/Secret":
 			secret := &corev1.Secret{}
 			if err := yaml.Unmarshal(doc, secret); err != nil {
-				return nil, fmt.Errorf("%s: Secret %s: %w", rendered, meta.Metadata.Name, err)
+				return fmt.Errorf("%s: Secret %s: %w", rendered, meta.Metadata.Name, err)
 			}
 			secrets[secret.Name] = secret
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(jobs) != 1 {
 		return []string{fmt.Sprintf("%s: want one pre-install hook Job (the setup job), found %d", rendered, len(jobs))}, nil
