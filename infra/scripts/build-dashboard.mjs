@@ -4,7 +4,8 @@
 // a metric no service defines or one `owners` below does not place; `--metrics` prints the metric
 // names it queries as JSON, with the service expected to export each (for the dashboard test).
 //
-// Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total (orders-api),
+// Metric sources: http_* from every HTTP service (libs/http), orders_accepted_total and
+// producer_send_records (orders-api),
 // consumer_* from every consumer (libs/kafka consumer-metrics.ts), projector_events_*
 // (order-projector), inventory_reservations_total (inventory-service), breaker_* (libs/resilience,
 // on payments-service's gateway breaker) and payments_outcomes_total (payments-service),
@@ -163,6 +164,9 @@ line(
   timeseries('Errors by status', 'reqps', [
     [`sum by (service, status) (rate(http_requests_total{${sel}, status=~"[45].."}[$__rate_interval]))`, '{{service}} {{status}}'],
   ], 'HTTP answers with status 4xx and 5xx; the JSON error code is in the logs'),
+  timeseries('Orders per produce request', 'none', [
+    [`sum by (service) (rate(producer_send_records_sum{${sel}}[$__rate_interval])) / sum by (service) (rate(producer_send_records_count{${sel}}[$__rate_interval]))`, '{{service}} mean'],
+  ], 'orders-api sends the orders that arrive while a produce request is in flight together in the next one: near 1 when quiet, more under load'),
 );
 
 row('Runtime');
@@ -237,6 +241,7 @@ const owners = [
   [/^(process|nodejs)_/, 'any'],
   [/^http_/, 'orders-api'],
   [/^orders_/, 'orders-api'],
+  [/^producer_/, 'orders-api'],
   [/^consumer_/, 'order-projector'],
   [/^projector_/, 'order-projector'],
   [/^inventory_/, 'inventory-service'],
