@@ -119,7 +119,11 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics }: { k
     maxWeight: 1,
     async send(calls) {
       const byTopic = new Map<string, Message[]>();
-      for (const { topic, messages } of calls) byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...messages.map((m) => m.message)]);
+      for (const { topic, messages } of calls) {
+        const batch = byTopic.get(topic) ?? [];
+        for (const { message } of messages) batch.push(message);
+        byTopic.set(topic, batch);
+      }
       let metadata: RecordMetadata[];
       try {
         metadata = await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
