@@ -26,6 +26,10 @@ const unitPrice = z
     }
   });
 
+/** The order total, scaled by 10^priceScale, from lines whose prices are already valid. */
+const totalOf = (lines: readonly { quantity: number; unitPrice: string }[]): bigint =>
+  lines.reduce((sum, line) => sum + BigInt(line.quantity) * parseDecimal(line.unitPrice, priceScale), 0n);
+
 const identifier = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
@@ -48,7 +52,9 @@ export const placeOrderCommand = z.strictObject(
         { error: 'items must be a list of order lines' },
       )
       .min(1, 'an order needs at least one item')
-      .max(100, 'an order has at most 100 items'),
+      .max(100, 'an order has at most 100 items')
+      // The total travels on as the payment's amount, a decimal of the same precision as each price.
+      .refine((lines) => totalOf(lines).toString().length <= priceDigits, `the order total must have at most ${priceDigits - priceScale} digits before the decimal point`),
     channel: z.enum(['WEB', 'MOBILE', 'STORE', 'API'], { error: 'channel must be one of WEB, MOBILE, STORE, API' }).default('WEB'),
     promoCode: z
       .string({ error: 'promoCode must be a string' })

@@ -38,6 +38,13 @@ describe('POST /orders body', () => {
     expect(fieldsOf({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice: '1.00001' }] })).toEqual(['items[0].unitPrice']);
   });
 
+  it('refuses an order whose total would not fit the payment amount, and accepts the largest that does', () => {
+    const largest = { sku: 'A', quantity: 1, unitPrice: '99999999999999.9999' };
+    expect(fieldsOf({ ...valid, items: [largest] })).toEqual([]);
+    expect(fieldsOf({ ...valid, items: [largest, { sku: 'B', quantity: 1, unitPrice: '0.0001' }] })).toEqual(['items']);
+    expect(fieldsOf({ ...valid, items: [{ sku: 'A', quantity: 1_000_000, unitPrice: '100000000' }] })).toEqual(['items']);
+  });
+
   it('maps a command to OrderPlaced', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     expect(orderPlaced(parseInput(placeOrderCommand, valid), 'o-1', now)).toEqual({

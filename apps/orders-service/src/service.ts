@@ -6,23 +6,19 @@ import {
   createKafkaClient,
   createTransactionalEventProducer,
   ensureTopics,
-  handlePerKey,
-  positionsOf,
   runnerOptionsFrom,
   serviceTopics,
 } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
-import { counter, createMetricsRegistry } from '@tributary/metrics';
-import { openSagaStore } from '@tributary/order-saga';
+import { createMetricsRegistry } from '@tributary/metrics';
+import { openDeadlineStore, openSagaStore } from '@tributary/order-saga';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { connectStore } from '@tributary/store';
-import { sagaStep } from './saga-step.ts';
+import { createSagaHandler } from './saga-handler.ts';
 import type { OrdersServiceSettings } from './settings.ts';
 
 export const serviceName = 'orders-service';
 
-/** Orders of one batch handled at once; each order's own events stay in order. */
-const orderConcurrency = 16;
 
 export interface OrdersService extends RunningService {
   readonly server: Server;
@@ -34,10 +30,10 @@ export const startOrdersService = async (
   logger: Logger = createLogger({ service: serviceName, level: settings.logLevel }),
 ): Promise<OrdersService> => {
   const metrics = createMetricsRegistry(serviceName);
-  const decisions = counter(metrics, 'saga_decisions_total', 'Orders made final by the saga, by outcome', ['outcome']);
 
   const store = await connectStore({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
   const sagas = openSagaStore(store.db);
+  const deadlines = openDeadlineStore(store.db);
   const kafka = createKafkaClient({ brokers: settings.kafkaBrokers, clientId: serviceName, logger, security: settings });
   const codec = createAvroCodec({ registryUrl: settings.schemaRegistryUrl, catalog: loadSchemaCatalog() });
   const producer = createTransactionalEventProducer({ kafka, codec, producerName: serviceName, instanceId: settings.instanceId });
@@ -60,18 +56,14 @@ export const startOrdersService = async (
     metrics,
     ...runnerOptionsFrom(settings),
     probe: () => store.ping(),
-    async handleBatch(events) {
-      const outputs = await handlePerKey(events, orderConcurrency, async (consumed) => {
-        const output = await sagaStep(sagas, consumed, serviceName, () => new Date());
-        return output ? [output] : [];
-      });
-      // The decisions and the positions they were made at become visible together, or not at all.
-      await producer.publishAndCommit([{ topic: settings.ordersTopic, events: outputs }], { groupId: settings.groupId, positions: positionsOf(events) });
-      for (const output of outputs) {
-        decisions.inc({ outcome: output.eventType });
-        logger.info('order decided', { orderId: output.key, outcome: output.eventType, correlationId: output.context?.correlationId });
-      }
-    },
+    handleBatch: createSagaHandler({
+      context: { sagas, deadlines, decidedBy: serviceName, deadlineMs: settings.orderDeadlineMs, now: () => new Date() },
+      producer,
+      groupId: settings.groupId,
+      ordersTopic: settings.ordersTopic,
+      logger,
+      metrics,
+    }),
   });
 
   const app = createHttpApp({

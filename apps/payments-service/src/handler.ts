@@ -6,7 +6,7 @@ import { counter, type MetricsRegistry } from '@tributary/metrics';
 import type { Breaker } from '@tributary/resilience';
 import { mapBounded } from './bounded.ts';
 import type { GatewayAnswer, PaymentRequest } from './gateway-client.ts';
-import { isStockReserved, paymentFor, paymentOutcome } from './payment.ts';
+import { chargesNothing, isStockReserved, paymentFor, paymentOutcome, zeroAmountAnswer } from './payment.ts';
 
 export interface PaymentHandlerOptions {
   /** The gateway call behind its breaker; the order id is the idempotency key. */
@@ -39,7 +39,9 @@ export const createPaymentHandler = ({ breaker, producer, groupId, paymentsTopic
     const payments = events.filter(isStockReserved).map((consumed: ConsumedEvent<StockReserved>) => paymentFor(consumed));
     // Other inventory events are not for payments: the runtime commits past them after this batch.
     if (payments.length === 0) return;
-    const answers = await mapBounded(payments, concurrency, (payment) => breaker.fire(payment.request.orderId, payment.request));
+    const answers = await mapBounded(payments, concurrency, (payment) =>
+      chargesNothing(payment) ? Promise.resolve(zeroAmountAnswer) : breaker.fire(payment.request.orderId, payment.request),
+    );
     if (!answers.ok) throw batchFailure(answers.errors);
     const at = now();
     const produced = payments.map((payment, i) => paymentOutcome(payment, answers.values[i] as GatewayAnswer, at));

@@ -42,6 +42,13 @@ describe('the payment handler', () => {
   let shutdown: () => void = () => undefined;
   afterEach(() => shutdown());
 
+  it('authorizes a zero total without calling the gateway, which refuses an amount of 0', async () => {
+    const { handle, transactions, action } = setup(() => Promise.reject(new Error('no call expected')));
+    await handle([consumed('StockReserved', { orderId: 'free-1', amount: '0.0000' })]);
+    expect(action).not.toHaveBeenCalled();
+    expect(transactions[0]?.outputs[0]?.events[0]).toMatchObject({ key: 'free-1', eventType: 'PaymentAuthorized', payload: { amount: '0.0000', authorizationId: 'no-charge' } });
+  });
+
   it('charges every reserved order with its id as idempotency key and produces all outcomes in one transaction with the batch\'s offsets', async () => {
     const { handle, transactions, action, breaker } = setup((request) =>
       Promise.resolve(request.orderId === 'o-2' ? { status: 'DECLINED', reason: 'DECLINED_BY_ISSUER' } : { status: 'AUTHORIZED', authorizationId: `a-${request.orderId}` }),

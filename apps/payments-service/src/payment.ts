@@ -1,7 +1,11 @@
+import { parseDecimal } from '@tributary/avro';
 import type { PaymentAuthorized, PaymentDeclined, StockReserved } from '@tributary/contracts';
 import { TributaryError } from '@tributary/errors';
 import { causedBy, derivedEventId, headerNames, type ConsumedEvent, type OutgoingEvent } from '@tributary/kafka';
 import type { GatewayAnswer, PaymentRequest } from './gateway-client.ts';
+
+/** Amounts are the events' decimals: scale 4. */
+const amountScale = 4;
 
 /** A reserved order to charge, with the record it came from. */
 export interface PaymentToMake {
@@ -26,6 +30,14 @@ export const paymentFor = (consumed: ConsumedEvent<StockReserved>): PaymentToMak
   }
   return { consumed, request: { orderId, amount, currency } };
 };
+
+/**
+ * Nothing to charge: a zero total is authorized here, without a gateway call (gateways refuse an
+ * amount of 0), so free orders confirm like any other.
+ */
+export const zeroAmountAnswer: GatewayAnswer = { status: 'AUTHORIZED', authorizationId: 'no-charge' };
+
+export const chargesNothing = ({ request }: PaymentToMake): boolean => parseDecimal(request.amount, amountScale) === 0n;
 
 /** The consumed event's id; a record without one is named by its position, which is as stable. */
 const causeIdOf = (consumed: ConsumedEvent<unknown>): string =>

@@ -51,4 +51,17 @@ describe('the saga decision', () => {
   it('adds nothing to a cancelled order, even when its payment is authorized later', () => {
     expect(decide(factsAfter(placed, reserved, cancelled, authorized), now)).toBeUndefined();
   });
+
+  it('rejects at once for a failed step, and for a passed deadline unless something else already rules the order out', () => {
+    const paymentFailed: SagaEvent = { eventType: 'PaymentFailed', payload: { orderId: 'o-1', errorCode: 'UPSTREAM_REJECTED', detail: 'gateway answered 400', deadLetterTopic: 'inventory.dlq', failedAt: at } };
+    const stockFailed: SagaEvent = { eventType: 'StockReservationFailed', payload: { orderId: 'o-1', errorCode: 'VALIDATION_FAILED', detail: 'bad line', deadLetterTopic: 'orders.dlq', failedAt: at } };
+    const deadline: SagaEvent = { eventType: 'OrderDeadlinePassed', payload: { orderId: 'o-1', placedAt: at, deadlineAt: now } };
+    expect(decide(factsAfter(placed, reserved, paymentFailed), now)).toMatchObject({ eventType: 'OrderRejected', payload: { reason: 'STEP_FAILED', detail: 'payment failed (UPSTREAM_REJECTED): gateway answered 400' } });
+    expect(decide(factsAfter(placed, stockFailed), now)).toMatchObject({ eventType: 'OrderRejected', payload: { reason: 'STEP_FAILED' } });
+    expect(decide(factsAfter(placed, reserved, deadline), now)).toMatchObject({ eventType: 'OrderRejected', payload: { reason: 'DEADLINE_EXCEEDED' } });
+    // Seen together, the deadline outranks a payment authorized in the same moment.
+    expect(decide(factsAfter(placed, reserved, authorized, deadline), now)).toMatchObject({ eventType: 'OrderRejected', payload: { reason: 'DEADLINE_EXCEEDED' } });
+    expect(decide(factsAfter(placed, stockRejected, deadline), now)).toMatchObject({ payload: { reason: 'OUT_OF_STOCK' } });
+    expect(decide(factsAfter(placed, cancelled, deadline), now)).toBeUndefined();
+  });
 });

@@ -20,7 +20,7 @@ export type SagaOutcome = (SagaDecision | { eventType: 'OrderCancelled'; payload
 
 /** One fact of one order per document: `<orderId>/<fact>`. */
 type FactName = Exclude<keyof SagaFacts, 'orderId'>;
-const factNames: readonly FactName[] = ['placed', 'stock', 'payment', 'cancelled'];
+const factNames: readonly FactName[] = ['placed', 'stock', 'payment', 'cancelled', 'deadline'];
 type StoredFact = { _id: string; orderId: string; fact: FactName; value: unknown };
 type StoredOutcome = Omit<SagaOutcome, 'orderId'> & { _id: string };
 
@@ -44,7 +44,7 @@ export interface SagaStore {
 
 const duplicateKey = 11000;
 
-const storeError = (cause: unknown, action: string): unknown =>
+export const storeError = (cause: unknown, action: string): unknown =>
   // Driver network errors are classified as transient by name; keep them, wrap the rest with context.
   cause instanceof MongoServerError ? new TributaryError('STORE_UNAVAILABLE', `Store failed to ${action}: ${cause.message}`, { cause }) : cause;
 
@@ -68,11 +68,14 @@ export const openSagaStore = (db: Db): SagaStore => {
       return (await this.readFacts(orderId)) ?? { orderId };
     },
     async readFacts(orderId) {
-      // Lookups by _id only: the one filter every store serves from its primary index.
-      const found = await Promise.all(factNames.map((name) => facts.findOne({ _id: `${orderId}/${name}` }))).catch((cause: unknown) => {
-        throw storeError(cause, `read order ${orderId}`);
-      });
-      const known = found.filter((fact) => fact !== null);
+      // One lookup by _id: the filter every store serves from its primary index.
+      const ids = factNames.map((name) => `${orderId}/${name}`);
+      const known = await facts
+        .find({ _id: { $in: ids } })
+        .toArray()
+        .catch((cause: unknown) => {
+          throw storeError(cause, `read order ${orderId}`);
+        });
       if (known.length === 0) return undefined;
       return Object.assign({ orderId }, ...known.map((fact) => ({ [fact.fact]: fact.value }))) as SagaFacts;
     },

@@ -11,8 +11,10 @@ export const orderViewEventTypes = [
   'StockReserved',
   'StockRejected',
   'StockReleased',
+  'StockReservationFailed',
   'PaymentAuthorized',
   'PaymentDeclined',
+  'PaymentFailed',
 ] as const satisfies readonly (keyof EventPayloads)[];
 
 export type OrderViewEventType = (typeof orderViewEventTypes)[number];

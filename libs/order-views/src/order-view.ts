@@ -14,8 +14,10 @@ export const orderStatuses = [
   'PLACED',
   'STOCK_RESERVED',
   'STOCK_REJECTED',
+  'STOCK_FAILED',
   'PAYMENT_AUTHORIZED',
   'PAYMENT_DECLINED',
+  'PAYMENT_FAILED',
   'CONFIRMED',
   'REJECTED',
   'CANCELLED',
@@ -28,8 +30,10 @@ export type TimelineStep =
   | 'STOCK_RESERVED'
   | 'STOCK_REJECTED'
   | 'STOCK_RELEASED'
+  | 'STOCK_FAILED'
   | 'PAYMENT_AUTHORIZED'
   | 'PAYMENT_DECLINED'
+  | 'PAYMENT_FAILED'
   | 'CONFIRMED'
   | 'REJECTED'
   | 'CANCELLED';
@@ -112,8 +116,10 @@ export const deriveStatus = (view: OrderView): OrderStatus => {
   if (has(view, 'CANCELLED')) return 'CANCELLED';
   if (has(view, 'REJECTED')) return 'REJECTED';
   if (has(view, 'CONFIRMED')) return 'CONFIRMED';
+  if (has(view, 'PAYMENT_FAILED')) return 'PAYMENT_FAILED';
   if (has(view, 'PAYMENT_DECLINED')) return 'PAYMENT_DECLINED';
   if (has(view, 'PAYMENT_AUTHORIZED')) return 'PAYMENT_AUTHORIZED';
+  if (has(view, 'STOCK_FAILED')) return 'STOCK_FAILED';
   if (has(view, 'STOCK_REJECTED')) return 'STOCK_REJECTED';
   if (has(view, 'STOCK_RESERVED')) return 'STOCK_RESERVED';
   if (view.placedAt !== null) return 'PLACED';
@@ -136,6 +142,10 @@ const applyFact = (view: OrderView, event: OrderEvent): OrderView => {
       return { ...withStep(view, 'STOCK_REJECTED', event.payload.rejectedAt), shortSkus: event.payload.shortSkus };
     case 'StockReleased':
       return withStep(view, 'STOCK_RELEASED', event.payload.releasedAt);
+    case 'StockReservationFailed':
+      return { ...withStep(view, 'STOCK_FAILED', event.payload.failedAt), reason: view.reason ?? `${event.payload.errorCode}: ${event.payload.detail}` };
+    case 'PaymentFailed':
+      return { ...withStep(view, 'PAYMENT_FAILED', event.payload.failedAt), reason: view.reason ?? `${event.payload.errorCode}: ${event.payload.detail}` };
     case 'PaymentAuthorized':
       return withStep(view, 'PAYMENT_AUTHORIZED', event.payload.authorizedAt);
     case 'PaymentDeclined':

@@ -73,6 +73,13 @@ describe('the order view', () => {
     expect(view).toMatchObject({ status: 'REJECTED', reason: 'OUT_OF_STOCK', shortSkus: [{ sku: 'B', available: 0 }] });
   });
 
+  it('shows a failed payment step and why, until the saga rejects the order', () => {
+    const failed: OrderEvent = { ...position, topic: 'payments', eventType: 'PaymentFailed', payload: { orderId: 'o-1', errorCode: 'UPSTREAM_REJECTED', detail: 'gateway answered 400', deadLetterTopic: 'inventory.dlq', failedAt: at(2) } };
+    expect(fold([placed, reserved, failed])).toMatchObject({ status: 'PAYMENT_FAILED', reason: 'UPSTREAM_REJECTED: gateway answered 400' });
+    const rejected: OrderEvent = { ...position, eventType: 'OrderRejected', payload: { orderId: 'o-1', customerId: 'c-1', reason: 'STEP_FAILED', detail: 'payment failed', rejectedAt: at(3) } };
+    expect(fold([placed, reserved, failed, rejected])).toMatchObject({ status: 'REJECTED', reason: 'payment failed' });
+  });
+
   it('keeps the first OrderPlaced when a second one arrives', () => {
     const first = fold([placed]);
     const again = evolveOrderView(first, { ...placed, offset: '1', payload: { ...placed.payload, customerId: 'someone-else' } });

@@ -33,6 +33,21 @@ export interface StockLine {
 /** The newest version of StockReleased. */
 export type StockReleased = StockReleasedV1;
 
+/** Inventory could not handle an order's OrderPlaced (parked in the dead-letter topic): nothing is held for it, and the saga rejects the order (STEP_FAILED). Key: orderId. Topic: inventory. */
+export interface StockReservationFailedV1 {
+  orderId: string;
+  /** The error code the step failed with (UPSTREAM_REJECTED, VALIDATION_FAILED, ...) */
+  errorCode: string;
+  /** What went wrong, for an operator */
+  detail: string;
+  /** Where the record the step could not handle was parked */
+  deadLetterTopic: string;
+  failedAt: Date;
+}
+
+/** The newest version of StockReservationFailed. */
+export type StockReservationFailed = StockReservationFailedV1;
+
 /** Every line of an order is reserved. Key: orderId. Topic: inventory. */
 export interface StockReservedV1 {
   orderId: string;
@@ -60,5 +75,6 @@ export type StockReserved = StockReservedV2;
 export interface InventoryEvents {
   StockRejected: StockRejected;
   StockReleased: StockReleased;
+  StockReservationFailed: StockReservationFailed;
   StockReserved: StockReserved;
 }

@@ -26,6 +26,17 @@ export interface OrderConfirmedV1 {
 /** The newest version of OrderConfirmed. */
 export type OrderConfirmed = OrderConfirmedV1;
 
+/** The saga's deadline for an order passed with no outcome: a fact for the saga, which rejects the order (DEADLINE_EXCEEDED) unless it is final already. Produced by orders-service's deadline sweep, possibly more than once. Key: orderId. Topic: orders. */
+export interface OrderDeadlinePassedV1 {
+  orderId: string;
+  placedAt: Date;
+  /** When the order's deadline passed: placedAt plus ORDER_DEADLINE_MS */
+  deadlineAt: Date;
+}
+
+/** The newest version of OrderDeadlinePassed. */
+export type OrderDeadlinePassed = OrderDeadlinePassedV1;
+
 /** A customer placed an order. Key: orderId. Topic: orders. */
 export interface OrderPlacedV1 {
   orderId: string;
@@ -74,13 +85,26 @@ export interface OrderRejectedV1 {
 
 export type RejectionReason = 'OUT_OF_STOCK' | 'PAYMENT_DECLINED' | 'UNKNOWN';
 
+/** Stock or payment failed, a saga step failed, or the order ran out of time: the order is final and will not be fulfilled. Key: orderId. Topic: orders. */
+export interface OrderRejectedV2 {
+  orderId: string;
+  customerId: string;
+  reason: RejectionReasonV2;
+  /** Human-readable explanation */
+  detail: string | null;
+  rejectedAt: Date;
+}
+
+export type RejectionReasonV2 = 'OUT_OF_STOCK' | 'PAYMENT_DECLINED' | 'UNKNOWN' | 'STEP_FAILED' | 'DEADLINE_EXCEEDED';
+
 /** The newest version of OrderRejected. */
-export type OrderRejected = OrderRejectedV1;
+export type OrderRejected = OrderRejectedV2;
 
 /** The newest shape of every event type on the orders stream, by event type. */
 export interface OrdersEvents {
   OrderCancelled: OrderCancelled;
   OrderConfirmed: OrderConfirmed;
+  OrderDeadlinePassed: OrderDeadlinePassed;
   OrderPlaced: OrderPlaced;
   OrderRejected: OrderRejected;
 }

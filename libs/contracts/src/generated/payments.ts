@@ -27,8 +27,24 @@ export interface PaymentDeclinedV1 {
 /** The newest version of PaymentDeclined. */
 export type PaymentDeclined = PaymentDeclinedV1;
 
+/** Payments could not handle an order's StockReserved (parked in the dead-letter topic), e.g. the gateway refused the request with a 4xx: nothing was charged, and the saga rejects the order (STEP_FAILED), which releases its stock. Key: orderId. Topic: payments. */
+export interface PaymentFailedV1 {
+  orderId: string;
+  /** The error code the step failed with (UPSTREAM_REJECTED, VALIDATION_FAILED, ...) */
+  errorCode: string;
+  /** What went wrong, for an operator */
+  detail: string;
+  /** Where the record the step could not handle was parked */
+  deadLetterTopic: string;
+  failedAt: Date;
+}
+
+/** The newest version of PaymentFailed. */
+export type PaymentFailed = PaymentFailedV1;
+
 /** The newest shape of every event type on the payments stream, by event type. */
 export interface PaymentsEvents {
   PaymentAuthorized: PaymentAuthorized;
   PaymentDeclined: PaymentDeclined;
+  PaymentFailed: PaymentFailed;
 }
