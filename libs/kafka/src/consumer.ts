@@ -51,6 +51,14 @@ export interface ConsumerRunnerOptions<T> {
   stallAfterMs?: number;
   /** How often lag and stalls are checked (0 turns the check off). */
   stallCheckIntervalMs?: number;
+  /**
+   * Called after a decoded record was parked because its handler's error was classified
+   * dead-letter, before the runner commits past it: a saga step publishes its negative outcome
+   * here. A failure pauses the partition at that record, which is then handled again.
+   */
+  onDeadLetter?: (event: ConsumedEvent<T>, error: TributaryError) => Promise<void>;
+  /** Called with the partitions this member owns each time it joins its group. */
+  onAssignment?: (assignment: readonly { topic: string; partition: number }[]) => void;
 }
 
 export interface ConsumerRunner {
@@ -59,6 +67,8 @@ export interface ConsumerRunner {
   stop(): Promise<void>;
   /** True while the consumer is a member of its group with partitions assigned. */
   readonly joined: boolean;
+  /** The partitions this member owns now; none while it is out of its group. */
+  assignment(): readonly { topic: string; partition: number }[];
   /** For /readyz: not ready while stopped, crashed, out of its group, or with a stalled partition. */
   readiness(): Readiness;
 }
@@ -114,11 +124,13 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     assignment = Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => ({ topic, partition })));
     pauses.keepOnly(new Set(assignment.map(({ topic, partition }) => partitionKey(topic, partition))));
     metrics?.rebalances.inc({ group: groupId });
+    options.onAssignment?.(assignment);
     logger.info('joined consumer group', { groupId, assignment: payload.memberAssignment });
   });
   for (const event of [consumer.events.CRASH, consumer.events.DISCONNECT, consumer.events.STOP]) {
     consumer.on(event, () => {
       joined = false;
+      assignment = [];
     });
   }
   consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -296,6 +308,16 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
             if (single.kind === 'deadLetter') {
               const original = batch.messages.find((m) => m.offset === offset);
               if (original) await park(topic, partition, original, single.error, single.attempts, single.firstFailureAt);
+              if (options.onDeadLetter) {
+                const stated = await options.onDeadLetter(record.value, single.error).then(
+                  () => undefined,
+                  (error: unknown) => toTributaryError(error),
+                );
+                if (stated) {
+                  pauseUntilHealthy(topic, partition, offset, stated, payload);
+                  return;
+                }
+              }
             }
           }
           await commit(topic, partition, offset, payload);
@@ -366,6 +388,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     get joined() {
       return joined;
     },
+    assignment: () => (joined ? assignment : []),
     readiness: () => consumerReadiness({ running, joined, crash, stalled: [...reportedStalls.values()] }),
     async start() {
       running = true;
