@@ -253,7 +253,8 @@ export const createTransactionalEventProducer = ({
       for (const { topic, partition, offset } of consumed.positions) {
         byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: (BigInt(offset) + 1n).toString() }]);
       }
-      await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+      // Output that answers no consumed record (a timer's) commits no offsets.
+      if (byTopic.size > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
       await transaction.commit();
     } catch (cause) {
       if (transaction?.isActive()) {

@@ -1,0 +1,73 @@
+import type { ConsumedEvent } from '@tributary/kafka';
+import type { Logger } from '@tributary/logger';
+import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
+import {
+  customerSummariesCollection,
+  customerSummaryProjection,
+  isOrderViewEventType,
+  orderViewIndexes,
+  orderViewProjection,
+  orderViewsCollection,
+  type CustomerSummary,
+  type OrderEvent,
+  type OrderView,
+} from '@tributary/order-views';
+import { createAliasResolver, ensureCollection, openReadModel, type Projection, type ReadModel, type Store } from '@tributary/store';
+import { ensureIndexes } from './indexes.ts';
+
+/**
+ * Kafka position plus decoded payload: the shape the pure order projection folds. The codec decoded
+ * the payload into the reader schema of its event type, so the type's shape is guaranteed by Avro.
+ */
+const toOrderEvent = (consumed: ConsumedEvent<unknown>): OrderEvent | undefined => {
+  const { topic, partition, offset, event } = consumed;
+  if (!isOrderViewEventType(event.eventType)) return undefined;
+  return { topic, partition, offset, eventType: event.eventType, payload: event.payload } as OrderEvent;
+};
+
+export interface ProjectionsOptions {
+  db: Store['db'];
+  metrics: MetricsRegistry;
+  logger: Logger;
+  /** Customer summaries count orders, so they fold only the orders stream. */
+  ordersTopic: string;
+}
+
+/**
+ * Makes sure the read models' collections and indexes exist, and returns the batch handler that
+ * folds consumed events into both: the order view and the per-customer summary.
+ */
+export const openProjections = async ({ db, metrics, logger, ordersTopic }: ProjectionsOptions) => {
+  const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
+  const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
+  const applyDuration = histogram(metrics, 'projector_apply_duration_seconds', 'Time to fold and write one batch into a read model', ['projection']);
+
+  /** A batch applier for one read model, its metrics labelled with the model's collection name. */
+  const projectInto = <V>(readModel: ReadModel<V>, name: string, projection: Projection<V, OrderEvent>) => {
+    return async (events: readonly OrderEvent[]): Promise<void> => {
+      if (events.length === 0) return;
+      // The read model lets writers of one document take turns, so batches of different partitions stay safe.
+      const end = applyDuration.startTimer({ projection: name });
+      const stats = await readModel.apply(events, projection).finally(end);
+      applied.inc({ projection: name }, stats.applied);
+      duplicates.inc({ projection: name }, stats.duplicates);
+    };
+  };
+
+  // A replay switches a read model to its rebuilt copy through the alias; writes follow within its TTL.
+  const resolveName = createAliasResolver(db);
+  const projectOrderViews = projectInto(openReadModel<OrderView>(db, orderViewsCollection, { resolveName }), orderViewsCollection, orderViewProjection);
+  const projectSummaries = projectInto(openReadModel<CustomerSummary>(db, customerSummariesCollection, { resolveName }), customerSummariesCollection, customerSummaryProjection);
+  // Summaries are read by _id only; the order lists need their indexes.
+  await ensureIndexes(db, await resolveName(orderViewsCollection), orderViewIndexes, logger);
+  await ensureCollection(db, await resolveName(customerSummariesCollection));
+
+  return async (events: readonly ConsumedEvent<unknown>[]): Promise<void> => {
+    const orderEvents = events.map(toOrderEvent).filter((event) => event !== undefined);
+    // Both writes settle before the batch fails, so a retry never races a write still in flight;
+    // whichever model did write recognises the retried events by their positions.
+    const results = await Promise.allSettled([projectOrderViews(orderEvents), projectSummaries(orderEvents.filter((event) => event.topic === ordersTopic))]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+};

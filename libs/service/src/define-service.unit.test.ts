@@ -1,0 +1,257 @@
+import type { Server } from 'node:http';
+import { PassThrough } from 'node:stream';
+import type { AvroCodec } from '@tributary/avro';
+import { TributaryError } from '@tributary/errors';
+import { listen } from '@tributary/http';
+import type { ConsumerRunner, ConsumerRunnerOptions, TopicSpec } from '@tributary/kafka';
+import { createLogger } from '@tributary/logger';
+import type { Store } from '@tributary/store';
+import { describe, expect, it } from 'vitest';
+import type { Backbone } from './backbone.ts';
+import { defineService } from './define-service.ts';
+
+/**
+ * These tests are about order, not about Kafka or the store: the backbone is a fake that writes
+ * down each step it is asked for. Only the HTTP server is real (loopback, a free port), so
+ * /readyz can be asked what the builder put in it.
+ */
+const settings = {
+  logLevel: 'error' as const,
+  port: 0,
+  host: '127.0.0.1',
+  mongoUri: 'mongodb://127.0.0.1:1',
+  mongoDatabase: 'builder',
+  mongoTimeoutMs: 1_000,
+  kafkaBrokers: ['127.0.0.1:1'],
+  schemaRegistryUrl: 'http://127.0.0.1:1',
+  topicPartitions: 2,
+  topicReplicationFactor: 1,
+  kafkaTls: false,
+  kafkaSaslMechanism: 'none' as const,
+  groupId: 'builder-group',
+  instanceId: 'builder-1',
+  consumerConcurrency: 3,
+  consumerSessionTimeoutMs: 30_000,
+  consumerRetryAttempts: 5,
+  consumerRetryInitialMs: 200,
+  consumerRetryMaxMs: 5_000,
+  consumerStallAfterMs: 60_000,
+};
+
+type Settings = typeof settings;
+
+const quietLogger = () => createLogger({ service: 'builder-test', level: 'error', stream: new PassThrough() });
+
+/** A backbone that records every step; `failAt` makes that step throw, as a dependency that is down would. */
+const fakeBackbone = (failAt?: string) => {
+  const steps: string[] = [];
+  const seen: { topics?: readonly TopicSpec[]; runnerOptions?: ConsumerRunnerOptions<unknown>; producer?: 'transactional' | 'plain' } = {};
+  const step = (name: string) => {
+    steps.push(name);
+    if (name === failAt) throw new TributaryError('KAFKA_UNAVAILABLE', `${name} failed`);
+    return Promise.resolve();
+  };
+  const producer = {
+    connect: () => step('producer.connect'),
+    disconnect: () => step('producer.disconnect'),
+    connected: true,
+    publish: () => Promise.resolve([]),
+    publishAndCommit: () => Promise.resolve(),
+    transactionalId: 'builder-1',
+  };
+  const store: Store = { db: {} as Store['db'], ping: () => Promise.resolve(true), close: () => step('store.close') };
+  const backbone: Backbone = {
+    connectStore: async () => {
+      await step('store.connect');
+      return store;
+    },
+    kafka: () => ({}) as ReturnType<Backbone['kafka']>,
+    codec: () => ({}) as AvroCodec,
+    ensureTopics: async (_kafka, topics) => {
+      seen.topics = topics;
+      await step('topics.ensure');
+    },
+    transactionalProducer: () => {
+      seen.producer = 'transactional';
+      return producer;
+    },
+    producer: () => {
+      seen.producer = 'plain';
+      return producer;
+    },
+    consumer: (options) => {
+      seen.runnerOptions = options;
+      const runner: ConsumerRunner = {
+        start: () => step('consumer.start'),
+        stop: () => step('consumer.stop'),
+        joined: true,
+        assignment: () => [],
+        readiness: () => ({ ready: true }),
+      };
+      return runner;
+    },
+    listen: async (app, port, host) => {
+      await step('http.listen');
+      const server: Server = await listen(app, port, host);
+      server.on('close', () => steps.push('http.close'));
+      return server;
+    },
+  };
+  return { backbone, steps, seen, store };
+};
+
+/** A service that uses every piece: store, consumer, transactional producer, domain resources, a task. */
+const fullService = (backbone: Backbone, steps: string[], options: { failingTask?: boolean } = {}) =>
+  defineService(
+    {
+      name: 'builder-test',
+      uses: (_settings: Settings) => ({ store: true, consumes: ['in'], produces: ['out'] }),
+      domain: () => {
+        steps.push('domain');
+        return {
+          consumer: { handleBatch: () => Promise.resolve() },
+          close: () => {
+            steps.push('domain.close');
+          },
+          exposes: { answer: 42 },
+        };
+      },
+      tasks: [
+        () => {
+          steps.push('task.start');
+          if (options.failingTask) throw new TributaryError('INTERNAL', 'task failed to start');
+          return { stop: () => Promise.resolve(steps.push('task.stop')).then(() => undefined) };
+        },
+      ],
+    },
+    backbone,
+  )(settings, quietLogger());
+
+describe('the service builder', () => {
+  it('starts in one order: store, topics, producer, domain, HTTP server, consumer, background tasks', async () => {
+    const { backbone, steps } = fakeBackbone();
+    const service = await fullService(backbone, steps);
+    expect(steps).toEqual(['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'consumer.start', 'task.start']);
+    expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(service.answer).toBe(42);
+    expect(service.consumerJoined()).toBe(true);
+    await service.stop();
+  });
+
+  it('stops backwards: tasks, consumer, HTTP server, domain resources, producer, store', async () => {
+    const { backbone, steps } = fakeBackbone();
+    const service = await fullService(backbone, steps);
+    steps.length = 0;
+    await service.stop();
+    expect(steps).toEqual(['task.stop', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close']);
+  });
+
+  it('stops only once when asked twice', async () => {
+    const { backbone, steps } = fakeBackbone();
+    const service = await fullService(backbone, steps);
+    steps.length = 0;
+    await Promise.all([service.stop(), service.stop()]);
+    await service.stop();
+    expect(steps.filter((step) => step === 'store.close')).toHaveLength(1);
+  });
+
+  it.each([
+    ['topics.ensure', ['store.connect', 'topics.ensure', 'store.close']],
+    ['producer.connect', ['store.connect', 'topics.ensure', 'producer.connect', 'producer.disconnect', 'store.close']],
+    ['http.listen', ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'domain.close', 'producer.disconnect', 'store.close']],
+    [
+      'consumer.start',
+      ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'consumer.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close'],
+    ],
+  ])('closes everything opened so far, in reverse, when %s fails', async (failAt, expected) => {
+    const { backbone, steps } = fakeBackbone(failAt);
+    await expect(fullService(backbone, steps)).rejects.toMatchObject({ code: 'KAFKA_UNAVAILABLE', message: `${failAt} failed` });
+    expect(steps).toEqual(expected);
+  });
+
+  it('stops the consumer and closes the rest when a background task fails to start', async () => {
+    const { backbone, steps } = fakeBackbone();
+    await expect(fullService(backbone, steps, { failingTask: true })).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(steps.slice(steps.indexOf('task.start'))).toEqual(['task.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close']);
+  });
+
+  it('still throws the start failure when closing after it fails too', async () => {
+    const { backbone, steps } = fakeBackbone('consumer.start');
+    const failingClose = { ...backbone, connectStore: async () => ({ ...(await backbone.connectStore({ uri: '', database: '' })), close: () => Promise.reject(new Error('close failed')) }) };
+    await expect(fullService(failingClose, steps)).rejects.toMatchObject({ message: 'consumer.start failed' });
+    expect(steps.at(-1)).toBe('producer.disconnect');
+  });
+
+  it('gives the runner its topics, group and settings, probes the store, and lets the service set any other option', async () => {
+    const { backbone, steps, seen } = fakeBackbone();
+    const handleBatch = () => Promise.resolve();
+    const service = await defineService(
+      {
+        name: 'builder-test',
+        uses: (_settings: Settings) => ({ store: true, consumes: ['in'] }),
+        domain: () => ({ consumer: { handleBatch, fromBeginning: false, probeIntervalMs: 250, stallCheckIntervalMs: 0 } }),
+      },
+      backbone,
+    )(settings, quietLogger());
+    const options = seen.runnerOptions;
+    expect(options).toMatchObject({ groupId: 'builder-group', topics: ['in'], sessionTimeoutMs: 30_000, partitionsConsumedConcurrently: 3, stallAfterMs: 60_000 });
+    expect(options).toMatchObject({ handleBatch, fromBeginning: false, probeIntervalMs: 250, stallCheckIntervalMs: 0 });
+    expect(await options?.probe?.()).toBe(true);
+    // Consuming without producing: no producer, and only the topics read (with their dead-letter topics).
+    expect(seen.producer).toBeUndefined();
+    expect(seen.topics?.map((topic) => topic.name)).toEqual(['in', 'in.dlq']);
+    expect(steps).not.toContain('producer.connect');
+    await service.stop();
+  });
+
+  it('hands background tasks the store, the transactional producer, the consumer, the logger, the metrics and the settings', async () => {
+    const { backbone, store } = fakeBackbone();
+    const logger = quietLogger();
+    let context: Record<string, unknown> = {};
+    const service = await defineService(
+      {
+        name: 'builder-test',
+        uses: (_settings: Settings) => ({ store: true, consumes: ['in'], produces: ['out'] }),
+        domain: () => ({ consumer: { handleBatch: () => Promise.resolve() } }),
+        tasks: [
+          (given) => {
+            context = { ...given };
+            return { stop: () => Promise.resolve() };
+          },
+        ],
+      },
+      backbone,
+    )(settings, logger);
+    expect(context).toMatchObject({ store, consumer: service.consumer, logger, settings });
+    expect(context['producer']).toHaveProperty('publishAndCommit');
+    expect(context['metrics']).toHaveProperty('metrics');
+    await service.stop();
+  });
+
+  it('runs an HTTP-only service with a plain producer and the store, and reports them in /readyz with its own checks', async () => {
+    const { backbone, steps, seen } = fakeBackbone();
+    const service = await defineService(
+      {
+        name: 'builder-test',
+        uses: (_settings: Settings) => ({ store: true, produces: ['commands'] }),
+        domain: () => ({ readiness: { ledger: () => true } }),
+      },
+      backbone,
+    )(settings, quietLogger());
+    expect(seen.producer).toBe('plain');
+    expect(seen.topics?.map((topic) => topic.name)).toEqual(['commands']);
+    const readyz = (await (await fetch(`${service.url}/readyz`)).json()) as { checks: Record<string, boolean> };
+    expect(readyz.checks).toEqual({ store: true, kafka: true, ledger: true });
+    await service.stop();
+    expect(steps).toEqual(['store.connect', 'topics.ensure', 'producer.connect', 'http.listen', 'http.close', 'producer.disconnect', 'store.close']);
+  });
+
+  it('opens nothing but the HTTP server for a service that uses nothing', async () => {
+    const { backbone, steps } = fakeBackbone();
+    const service = await defineService({ name: 'builder-test', uses: () => ({}), domain: () => ({}) }, backbone)(settings, quietLogger());
+    const readyz = await fetch(`${service.url}/readyz`);
+    expect(readyz.status).toBe(200);
+    await service.stop();
+    expect(steps).toEqual(['http.listen', 'http.close']);
+  });
+});

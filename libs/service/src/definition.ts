@@ -1,0 +1,129 @@
+import type { Server } from 'node:http';
+import type { HttpAppOptions, ReadinessChecks } from '@tributary/http';
+import type {
+  ConsumerRunner,
+  ConsumerRunnerOptions,
+  ConsumerSettings,
+  EventProducer,
+  KafkaSecuritySettings,
+  TransactionalEventProducer,
+} from '@tributary/kafka';
+import type { Logger, LogLevel } from '@tributary/logger';
+import type { MetricsRegistry } from '@tributary/metrics';
+import type { Store } from '@tributary/store';
+import type { RunningService } from './lifecycle.ts';
+
+/**
+ * What a service connects to; the builder opens nothing else. A service that consumes and
+ * produces gets a transactional producer, so its outputs commit with the offsets they answer; one
+ * that only produces (a command API) gets a plain one. Each consumed topic gets its dead-letter topic.
+ */
+export interface Uses {
+  readonly store?: boolean;
+  readonly consumes?: readonly string[];
+  readonly produces?: readonly string[];
+}
+
+interface Consumes {
+  readonly consumes: readonly string[];
+}
+interface Produces {
+  readonly produces: readonly string[];
+}
+
+/** Read by every service: its log level and where it answers HTTP (with libs/config's httpSettings when it has them). */
+export interface HttpServiceSettings {
+  logLevel: LogLevel;
+  port: number;
+  host: string;
+  bodyLimit?: string;
+  corsOrigins?: readonly string[];
+}
+
+export interface StoreSettings {
+  mongoUri: string;
+  mongoDatabase: string;
+  mongoTimeoutMs: number;
+}
+
+export interface KafkaSettings extends KafkaSecuritySettings {
+  kafkaBrokers: readonly string[];
+  schemaRegistryUrl: string;
+  topicPartitions: number;
+  topicReplicationFactor: number;
+}
+
+export interface ConsumingSettings extends ConsumerSettings {
+  groupId: string;
+}
+
+/** Names the transactional producer across restarts, so a restarted instance fences its predecessor. */
+export interface TransactionalSettings {
+  instanceId: string;
+}
+
+/** The settings a service needs for what it uses (libs/config's groups of the same names). */
+export type SettingsFor<U extends Uses> = HttpServiceSettings &
+  (U extends { store: true } ? StoreSettings : unknown) &
+  (U extends Consumes | Produces ? KafkaSettings : unknown) &
+  (U extends Consumes ? ConsumingSettings : unknown) &
+  (U extends Consumes & Produces ? TransactionalSettings : unknown);
+
+/** What the builder hands the service's domain: the connections it uses, already open. */
+export interface ServiceContext<U extends Uses, S> {
+  readonly settings: S;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+  readonly store: U extends { store: true } ? Store : undefined;
+  readonly producer: U extends Produces ? (U extends Consumes ? TransactionalEventProducer : EventProducer) : undefined;
+}
+
+/** A background task sees the running consumer too: tasks start after it and stop before it. */
+export interface TaskContext<U extends Uses, S> extends ServiceContext<U, S> {
+  readonly consumer: U extends Consumes ? ConsumerRunner : undefined;
+}
+
+/** Work beside the consumer (sweepers, timers); started last, stopped first. */
+export type BackgroundTask<U extends Uses, S> = (context: TaskContext<U, S>) => { stop(): Promise<void> };
+
+/**
+ * The consumer's handler, and any other runner option the service wants. The builder fills in the
+ * connections, group, topics and the CONSUMER_* settings, and probes the store when there is one;
+ * an option given here wins.
+ */
+export type ConsumerHandling = Pick<ConsumerRunnerOptions<unknown>, 'handleBatch'> & Partial<ConsumerRunnerOptions<unknown>>;
+
+/** A service's own part: how it handles events and requests, and what it adds to the common endpoints. */
+export type ServiceDomain<U extends Uses, E> = {
+  routes?: HttpAppOptions['routes'];
+  /** Checks /readyz runs besides the builder's (store, kafka, consumer). */
+  readiness?: ReadinessChecks;
+  /** Closes what the domain opened; runs after the HTTP server closes, before the producer and the store. */
+  close?: () => void | Promise<void>;
+  /** Fields the started service carries besides server, url and stop (for tests and the CLI). */
+  exposes?: E;
+} & (U extends Consumes ? { consumer: ConsumerHandling } : { consumer?: never });
+
+export interface ServiceDefinition<U extends Uses, S, E> {
+  /** Names the service in logs, metrics, the Kafka client and the producer. */
+  name: string;
+  /** What the service connects to, read from its settings (topic names are settings). */
+  uses: (settings: S) => U;
+  domain: (context: ServiceContext<U, S>) => ServiceDomain<U, E> | Promise<ServiceDomain<U, E>>;
+  tasks?: readonly BackgroundTask<U, S>[];
+}
+
+/** Starts a defined service; without a logger, it logs JSON lines at the settings' level. */
+export type StartFunction<S, Service> = (settings: S, logger?: Logger) => Promise<Service>;
+
+export interface StartedService extends RunningService {
+  readonly server: Server;
+  readonly url: string;
+}
+
+export interface ConsumingService extends StartedService {
+  readonly consumer: ConsumerRunner;
+  readonly consumerJoined: () => boolean;
+}
+
+export type Started<U extends Uses, E> = (U extends Consumes ? ConsumingService : StartedService) & E;
