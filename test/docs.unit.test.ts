@@ -123,6 +123,11 @@ describe('docs', () => {
     expect(checked).toBeGreaterThan(20);
   });
 
+  it('shows shell code that runs as pasted: no <placeholder>, which a shell reads as a redirection', () => {
+    const problems = [...parts].flatMap(([file, doc]) => doc.shellLines.filter((line) => /<[A-Za-z][\w.:-]*>/.test(line)).map((line) => `${file}: ${line.trim()}`));
+    expect(problems).toEqual([]);
+  });
+
   it('names only npm scripts that package.json has', () => {
     const problems: string[] = [];
     let checked = 0;
