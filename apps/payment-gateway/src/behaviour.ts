@@ -11,6 +11,14 @@ export interface Behaviour {
   declineAbove: string;
   /** Share of the remaining requests (0 to 1) declined at random, as an issuer would. */
   declineRate: number;
+  /**
+   * Share of idempotency keys (0 to 1) whose requests the gateway refuses with a 422, as a payment
+   * network refuses a request it will never accept. Chosen by a hash of the key, not at random, so
+   * every retry of a refused key is refused again while the share stays the same.
+   */
+  rejectRate: number;
+  /** Currencies refused with a 422: the test's way to make chosen orders fail at payment every time. */
+  refusedCurrencies: string[];
 }
 
 /** Money has at most four decimal places, as the Avro decimals of the payment events. */
@@ -25,6 +33,8 @@ const isDecimal = (value: string): boolean => {
   }
 };
 
+export const currencyCode = () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
+
 export const decimalText = () => z.string().refine(isDecimal, `must be a decimal such as "19.99" with at most ${amountScale} decimal places`);
 
 const share = (value: z.ZodNumber) => value.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -35,6 +45,12 @@ export const behaviourReaders = {
   latencyMs: (fallback: number) => delay(z.coerce.number({ error: 'must be a number' })).default(fallback),
   share: (fallback: number) => share(z.coerce.number({ error: 'must be a number' })).default(fallback),
   decimal: (fallback: string) => decimalText().default(fallback),
+  currencies: () =>
+    z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+      .pipe(z.array(currencyCode(), { error: 'must be ISO 4217 codes such as "XTS,CHF", comma-separated' }))
+      .default([]),
 };
 
 /** A change sent to PUT /admin/behaviour: any subset of the fields, JSON-typed, nothing else. */
@@ -43,6 +59,8 @@ export const behaviourChange = z.strictObject({
   failureRate: share(z.number()).optional(),
   declineAbove: decimalText().optional(),
   declineRate: share(z.number()).optional(),
+  rejectRate: share(z.number()).optional(),
+  refusedCurrencies: z.array(currencyCode()).max(200, 'must list at most 200 currencies').optional(),
 });
 
 export type BehaviourChange = z.output<typeof behaviourChange>;
@@ -53,5 +71,7 @@ export const changeBehaviour = (current: Behaviour, change: BehaviourChange): Be
   if (change.failureRate !== undefined) next.failureRate = change.failureRate;
   if (change.declineAbove !== undefined) next.declineAbove = change.declineAbove;
   if (change.declineRate !== undefined) next.declineRate = change.declineRate;
+  if (change.rejectRate !== undefined) next.rejectRate = change.rejectRate;
+  if (change.refusedCurrencies !== undefined) next.refusedCurrencies = [...new Set(change.refusedCurrencies)];
   return next;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, failsNow } from './decision.ts';
+import { decide, failsNow, refusalOf, rollOfKey } from './decision.ts';
 
 const behaviour = { declineAbove: '100.00', declineRate: 0.25 };
 
@@ -23,5 +23,24 @@ describe('failsNow', () => {
     expect(failsNow({ failureRate: 1 }, 0.9999)).toBe(true);
     expect(failsNow({ failureRate: 0.5 }, 0.4)).toBe(true);
     expect(failsNow({ failureRate: 0.5 }, 0.5)).toBe(false);
+  });
+});
+
+describe('refusalOf', () => {
+  const none = { refusedCurrencies: [], rejectRate: 0 };
+
+  it('refuses a refused currency whatever the key, and the share of keys below the reject rate', () => {
+    expect(refusalOf({ currency: 'XTS' }, { ...none, refusedCurrencies: ['XTS'] }, 0.99)).toBe('CURRENCY_REFUSED');
+    expect(refusalOf({ currency: 'EUR' }, { ...none, refusedCurrencies: ['XTS'] }, 0)).toBeUndefined();
+    expect(refusalOf({ currency: 'EUR' }, { ...none, rejectRate: 0.2 }, 0.19)).toBe('REFUSED_BY_NETWORK');
+    expect(refusalOf({ currency: 'EUR' }, { ...none, rejectRate: 0.2 }, 0.2)).toBeUndefined();
+    expect(refusalOf({ currency: 'EUR' }, { ...none, rejectRate: 1 }, 0.9999)).toBe('REFUSED_BY_NETWORK');
+  });
+
+  it('gives each key one fixed roll in [0, 1)', () => {
+    expect(rollOfKey('order-1')).toBe(rollOfKey('order-1'));
+    expect(rollOfKey('order-1')).not.toBe(rollOfKey('order-2'));
+    const rolls = Array.from({ length: 200 }, (_, n) => rollOfKey(`k-${n}`));
+    expect(rolls.every((roll) => roll >= 0 && roll < 1)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { changeBehaviour, type Behaviour, type BehaviourChange } from './behaviour.ts';
-import { decide, failsNow, type DeclineReason } from './decision.ts';
+import { decide, failsNow, refusalOf, rollOfKey, type DeclineReason, type RefusalReason } from './decision.ts';
 import { fingerprintOf, recall, type IdempotencyRecord, type PaymentRequest } from './idempotency.ts';
 import { createKeyedSerializer } from './serialize.ts';
 
@@ -9,8 +9,12 @@ export type PaymentAnswer =
   | ({ status: 'AUTHORIZED'; authorizationId: string } & PaymentRequest)
   | ({ status: 'DECLINED'; reason: DeclineReason } & PaymentRequest);
 
-/** What became of one request; an injected failure or a conflict is data here, the HTTP layer answers it. */
-export type Authorization = { kind: 'answered'; answer: PaymentAnswer; replayed: boolean } | { kind: 'conflict' } | { kind: 'failed' };
+/** What became of one request; an injected failure, a refusal or a conflict is data here, the HTTP layer answers it. */
+export type Authorization =
+  | { kind: 'answered'; answer: PaymentAnswer; replayed: boolean }
+  | { kind: 'conflict' }
+  | { kind: 'failed' }
+  | { kind: 'refused'; reason: RefusalReason };
 
 export interface Charges {
   total: number;
@@ -26,6 +30,8 @@ export interface GatewayOptions {
   newAuthorizationId?: () => string;
 }
 
+const copyOf = (behaviour: Behaviour): Behaviour => ({ ...behaviour, refusedCurrencies: [...behaviour.refusedCurrencies] });
+
 /** The simulated gateway without HTTP: idempotency records, decisions and the ledger of charges. */
 export const createGateway = ({ behaviour, random = Math.random, wait = sleep, newAuthorizationId = randomUUID }: GatewayOptions) => {
   let current = behaviour;
@@ -40,6 +46,10 @@ export const createGateway = ({ behaviour, random = Math.random, wait = sleep, n
       const known = recall(records.get(key), fingerprintOf(request));
       if (known.kind === 'conflict') return { kind: 'conflict' };
       if (known.kind === 'replay') return { kind: 'answered', answer: known.answer, replayed: true };
+      // A refusal is not stored either: it follows from the request and the behaviour, so it repeats
+      // while they stay, and a key refused before the behaviour changed can be charged after.
+      const refused = refusalOf(request, current, rollOfKey(key));
+      if (refused) return { kind: 'refused', reason: refused };
       // Nothing is stored for an injected failure: the caller's retry with the same key can succeed.
       if (failsNow(current, random())) return { kind: 'failed' };
       const decision = decide(request.amount, current, random());
@@ -52,10 +62,10 @@ export const createGateway = ({ behaviour, random = Math.random, wait = sleep, n
 
   return {
     authorize,
-    behaviour: (): Behaviour => ({ ...current }),
+    behaviour: (): Behaviour => copyOf(current),
     changeBehaviour(change: BehaviourChange): Behaviour {
       current = changeBehaviour(current, change);
-      return { ...current };
+      return copyOf(current);
     },
     charges: (): Charges => {
       const keys = Object.fromEntries(charged);

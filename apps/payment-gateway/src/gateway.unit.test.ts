@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.ts';
 
-const behaviour = { latencyMs: 0, failureRate: 0, declineAbove: '1000', declineRate: 0 };
+const behaviour = { latencyMs: 0, failureRate: 0, declineAbove: '1000', declineRate: 0, rejectRate: 0, refusedCurrencies: [] };
 const request = { orderId: 'o-1', amount: '19.99', currency: 'EUR' };
 
 /** Random numbers from a fixed list, so each test says which rolls the gateway gets. */
@@ -62,5 +62,37 @@ describe('the simulated gateway', () => {
     gateway.changeBehaviour({ failureRate: 0, declineAbove: '10' });
     expect(gateway.behaviour()).toEqual({ ...behaviour, declineAbove: '10' });
     expect(await gateway.authorize('k-1', request)).toMatchObject({ answer: { status: 'DECLINED', reason: 'AMOUNT_OVER_LIMIT' } });
+  });
+
+  it('refuses the chosen share of keys, the same keys on every retry, and charges none of them', async () => {
+    const gateway = createGateway({ behaviour: { ...behaviour, rejectRate: 0.2 } });
+    const keys = Array.from({ length: 1000 }, (_, n) => `order-${n}`);
+    const first = await Promise.all(keys.map((key) => gateway.authorize(key, { ...request, orderId: key })));
+    const refused = keys.filter((_, n) => first[n]?.kind === 'refused');
+    expect(refused.length).toBeGreaterThan(150);
+    expect(refused.length).toBeLessThan(250);
+    expect(first.find((result) => result.kind === 'refused')).toEqual({ kind: 'refused', reason: 'REFUSED_BY_NETWORK' });
+    const again = await Promise.all(refused.map((key) => gateway.authorize(key, { ...request, orderId: key })));
+    expect(again.every((result) => result.kind === 'refused')).toBe(true);
+    expect(gateway.charges().total).toBe(1000 - refused.length);
+    for (const key of refused) expect(gateway.charge(key)).toBeUndefined();
+  });
+
+  it('charges a key refused before once the share drops, and replays an answer given before the share rose', async () => {
+    const gateway = createGateway({ behaviour: { ...behaviour, rejectRate: 1 } });
+    expect(await gateway.authorize('k-1', request)).toEqual({ kind: 'refused', reason: 'REFUSED_BY_NETWORK' });
+    gateway.changeBehaviour({ rejectRate: 0 });
+    expect(await gateway.authorize('k-1', request)).toMatchObject({ kind: 'answered', replayed: false });
+    gateway.changeBehaviour({ rejectRate: 1 });
+    expect(await gateway.authorize('k-1', request)).toMatchObject({ kind: 'answered', replayed: true });
+  });
+
+  it('refuses every payment in a refused currency and only those', async () => {
+    const gateway = createGateway({ behaviour: { ...behaviour, refusedCurrencies: ['XTS'] } });
+    expect(await gateway.authorize('k-1', { ...request, currency: 'XTS' })).toEqual({ kind: 'refused', reason: 'CURRENCY_REFUSED' });
+    expect(await gateway.authorize('k-1', { ...request, currency: 'XTS' })).toEqual({ kind: 'refused', reason: 'CURRENCY_REFUSED' });
+    expect(await gateway.authorize('k-2', request)).toMatchObject({ kind: 'answered', answer: { status: 'AUTHORIZED' } });
+    expect(gateway.changeBehaviour({ refusedCurrencies: [] }).refusedCurrencies).toEqual([]);
+    expect(await gateway.authorize('k-1', { ...request, currency: 'XTS' })).toMatchObject({ kind: 'answered', answer: { status: 'AUTHORIZED' } });
   });
 });

@@ -5,7 +5,8 @@ import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
 import type { Express } from 'express';
 import { z } from 'zod';
-import { amountScale, behaviourChange, decimalText } from './behaviour.ts';
+import { amountScale, behaviourChange, currencyCode, decimalText } from './behaviour.ts';
+import type { RefusalReason } from './decision.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Any printable ASCII, as the Idempotency-Key header drafts allow; long enough for a UUID or an order id. */
@@ -16,8 +17,17 @@ const idempotencyHeaders = z.object({
 const paymentRequest = z.strictObject({
   orderId: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
   amount: decimalText().refine((value) => parseDecimal(value, amountScale) > 0n, 'must be above zero'),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"'),
+  currency: currencyCode(),
 });
+
+/*
+ * A refusal is a 422: the payments service's gateway client takes every 4xx but 429 as a request no
+ * retry fixes (UPSTREAM_REJECTED), dead-letters the record and does not count it against its breaker.
+ */
+const refusalMessages: Record<RefusalReason, (request: { currency: string }) => string> = {
+  CURRENCY_REFUSED: ({ currency }) => `The gateway does not accept payments in ${currency} (GATEWAY_REFUSED_CURRENCIES); no retry changes that`,
+  REFUSED_BY_NETWORK: () => 'The payment network refused the request (injected refusal, GATEWAY_REJECT_RATE); a retry with the same Idempotency-Key is refused again',
+};
 
 export const paymentRoutes = (gateway: Gateway, logger: Logger, metrics: MetricsRegistry) => {
   const payments = counter(metrics, 'gateway_payments_total', 'Payment requests answered by the simulator, by outcome', ['outcome']);
@@ -35,6 +45,12 @@ export const paymentRoutes = (gateway: Gateway, logger: Logger, metrics: Metrics
         // The gateway's own dependency "failed": a 503 the caller should retry with the same key.
         const body: ErrorBody = { error: { code: 'UPSTREAM_FAILED', message: 'The payment network did not answer (injected failure); retry with the same Idempotency-Key', requestId: res.locals['requestId'] as string } };
         res.status(503).json(body);
+        return;
+      }
+      if (result.kind === 'refused') {
+        payments.inc({ outcome: 'refused' });
+        const body: ErrorBody = { error: { code: 'UPSTREAM_REJECTED', message: refusalMessages[result.reason](request), requestId: res.locals['requestId'] as string, details: { reason: result.reason } } };
+        res.status(422).json(body);
         return;
       }
       payments.inc({ outcome: result.replayed ? 'replayed' : result.answer.status.toLowerCase() });

@@ -14,8 +14,8 @@ export interface PaymentGateway extends StartedService {
 export const startPaymentGateway = defineService({
   name: serviceName,
   uses: (_settings: PaymentGatewaySettings) => ({}),
-  domain: ({ settings: { latencyMs, failureRate, declineAbove, declineRate }, logger, metrics }) => {
-    const gateway = createGateway({ behaviour: { latencyMs, failureRate, declineAbove, declineRate } });
+  domain: ({ settings: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies }, logger, metrics }) => {
+    const gateway = createGateway({ behaviour: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies } });
     logger.info('simulating the payment gateway', { behaviour: gateway.behaviour() });
     return { routes: paymentRoutes(gateway, logger, metrics), exposes: { gateway } };
   },

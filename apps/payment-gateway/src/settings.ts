@@ -9,6 +9,16 @@ export const paymentGatewaySettings = {
   failureRate: setting('GATEWAY_FAILURE_RATE', behaviourReaders.share(0), 'Share of requests, 0 to 1, answered 503 instead of being processed'),
   declineAbove: setting('GATEWAY_DECLINE_ABOVE', behaviourReaders.decimal('10000'), 'Amounts above this are declined (AMOUNT_OVER_LIMIT)'),
   declineRate: setting('GATEWAY_DECLINE_RATE', behaviourReaders.share(0), 'Share of requests, 0 to 1, declined at random (DECLINED_BY_ISSUER)'),
+  rejectRate: setting(
+    'GATEWAY_REJECT_RATE',
+    behaviourReaders.share(0),
+    'Share of idempotency keys, 0 to 1, whose requests are refused with 422 UPSTREAM_REJECTED (the payments service dead-letters them); picked by a hash of the key, so a retry is refused again (changeable at run time as rejectRate)',
+  ),
+  refusedCurrencies: setting(
+    'GATEWAY_REFUSED_CURRENCIES',
+    behaviourReaders.currencies(),
+    'Currencies, comma-separated (e.g. XTS), whose payments are refused with 422 UPSTREAM_REJECTED every time: makes chosen orders fail at payment (changeable at run time as refusedCurrencies)',
+  ),
 };
 
 export type PaymentGatewaySettings = ReturnType<typeof loadPaymentGatewaySettings>;
