@@ -292,7 +292,7 @@ describe('bad input', () => {
     ['/orders?status=CONFIRMED&status[$ne]=x', 'status[$ne]', /is not a parameter/],
     ['/orders?status=%7B%22%24gt%22%3A%22%22%7D', 'status', /must be one of PENDING, PLACED, .*CANCELLED/],
     ['/orders?status=CONFIRMED&status=PLACED', 'status', /must be given once, as plain text/],
-    ['/orders?status=SHIPPED', 'status', /must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, CONFIRMED, REJECTED, CANCELLED/],
+    ['/orders?status=SHIPPED', 'status', /must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, STOCK_FAILED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, PAYMENT_FAILED, CONFIRMED, REJECTED, CANCELLED/],
     ['/orders', 'status', /is required/],
     ['/orders?status=CONFIRMED&limit=0', 'limit', /from 1 to 100/],
     ['/orders?status=CONFIRMED&limit=101', 'limit', /from 1 to 100/],

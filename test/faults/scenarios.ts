@@ -39,7 +39,7 @@ export interface ScenarioRun {
 
 const loggedSince = (flow: Flow, marks: ReadonlyMap<FlowApp, number>): string =>
   flowApps
-    .flatMap((app) => flow.output(app).slice(marks.get(app) ?? 0).split('\n').filter((line) => /"level":"(warn|error)"|"message":"(resumed partition|joined consumer group|partition moving again|listening)"/.test(line)))
+    .flatMap((app) => flow.output(app).slice(marks.get(app) ?? 0).split('\n').filter((line) => /"level":"(warn|error)"|"message":"(resumed partition|joined consumer group|partition moving again|started)"/.test(line)))
     .join('\n');
 
 const plentifulStock = 100_000;

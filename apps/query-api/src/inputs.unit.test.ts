@@ -38,7 +38,7 @@ describe('query inputs', () => {
 
   it('list the statuses when the status is not one of them', () => {
     expect(issues(ordersByStatusQuery.safeParse({ status: 'SHIPPED' }))?.[0]?.[1]).toBe(
-      'must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, CONFIRMED, REJECTED, CANCELLED',
+      'must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, STOCK_FAILED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, PAYMENT_FAILED, CONFIRMED, REJECTED, CANCELLED',
     );
   });
 
