@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readToEnd } from '@tributary/cli/read-to-end';
 import { headerNames, readHeaders } from '@tributary/kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFlow, type Flow } from './faults/flow.ts';
-import { eventually, readTopic, testKafka } from './support.ts';
+import { eventually, testKafka } from './support.ts';
 
 /**
  * Every accepted order ends, whatever fails on the way: a refused payment rejects it at once, a
@@ -42,23 +43,21 @@ const finalView = (orderId: string, timeoutMs: number) =>
 
 /** How many records of each order id carry the event type, on the whole topic. */
 const countOnTopic = async (topic: string, eventType: string): Promise<Map<string, number>> => {
-  const admin = testKafka().admin();
-  await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  await admin.disconnect();
   const counts = new Map<string, number>();
-  for (const record of await readTopic(topic, total)) {
-    if (readHeaders(record.headers)[headerNames.eventType] !== eventType) continue;
-    const key = record.key?.toString() ?? '';
+  for (const { message } of await readToEnd(testKafka(), [topic])) {
+    if (readHeaders(message.headers)[headerNames.eventType] !== eventType) continue;
+    const key = message.key?.toString() ?? '';
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
 };
 
-const metric = async (url: string, name: string): Promise<number> => {
-  const line = (await (await fetch(`${url}/metrics`)).text()).split('\n').find((candidate) => candidate.startsWith(`${name} `));
-  return line === undefined ? 0 : Number(line.slice(name.length + 1));
-};
+/** A metric's value summed over its label sets (every series carries at least the service label). */
+const metric = async (url: string, name: string): Promise<number> =>
+  (await (await fetch(`${url}/metrics`)).text())
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 
 beforeAll(async () => {
   flow = await startFlow('liveness', { env: { ORDER_DEADLINE_MS: String(deadlineMs), ORDER_DEADLINE_SWEEP_MS: '250' } });
