@@ -6,17 +6,14 @@ export { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts';
 export { consumerReadiness, type ConsumerHealth, type Readiness } from './readiness.ts';
 export { detectStalls, partitionKey, type PartitionObservation, type StallReport, type StallState } from './stall.ts';
 export { causedBy, createEnvelope, derivedEventId, envelopeHeaders, headerNames, newTraceparent, readHeaders, type Envelope } from './envelope.ts';
+export { createEventProducer, type EventProducer, type OutgoingEvent, type PublishedRecord } from './producer.ts';
 export {
-  createEventProducer,
   createTransactionalEventProducer,
   positionsOf,
   type ConsumedPosition,
-  type EventProducer,
-  type OutgoingEvent,
-  type PublishedRecord,
   type TransactionalEventProducer,
   type TransactionalOutput,
-} from './producer.ts';
+} from './transactional-producer.ts';
 export { claimInstanceSlot, defaultInstanceId, transactionalIdOf, type InstanceSlot } from './instance.ts';
 export { ensureTopics, eventTopic, eventTopicConfig, type TopicSpec } from './topics.ts';
 export {
