@@ -1,5 +1,5 @@
 import pMap from 'p-map';
-import type { ConsumedEvent } from './consumer.ts';
+import type { ConsumedEvent } from './runner/stage.ts';
 
 /**
  * Records grouped by key, each group in consumption order. Events of one aggregate share its key

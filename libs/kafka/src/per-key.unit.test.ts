@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { ConsumedEvent } from './consumer.ts';
+import type { ConsumedEvent } from './runner/stage.ts';
 import { groupByKey, handlePerKey } from './per-key.ts';
 
 let offset = 0;

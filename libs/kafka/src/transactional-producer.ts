@@ -45,14 +45,10 @@ const concurrentTransactionTries = 10;
 const isConcurrentTransaction = (error: unknown): boolean =>
   (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS' || /another concurrent operation on the same transaction/.test((error as Error).message ?? '');
 
-export const createTransactionalEventProducer = ({
-  kafka,
-  codec,
-  producerName,
-  instanceId = defaultInstanceId(),
-  transactionalId,
-  transactionTimeoutMs = 15_000,
-}: {
+type Consumed = { groupId: string; positions: readonly ConsumedPosition[] };
+type PreparedOutput = { topic: string; messages: Prepared[] };
+
+export interface TransactionalProducerOptions {
   kafka: Kafka;
   codec: AvroCodec;
   producerName: string;
@@ -66,66 +62,86 @@ export const createTransactionalEventProducer = ({
   transactionalId?: string;
   /** An instance that dies mid-transaction holds back read-committed readers of its partitions at most this long. */
   transactionTimeoutMs?: number;
-}): TransactionalEventProducer => {
+}
+
+/** The group's positions to commit in the transaction, per topic: just past each handled record. */
+const offsetsByTopic = (positions: readonly ConsumedPosition[]): { topic: string; partitions: { partition: number; offset: string }[] }[] => {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of positions) {
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+};
+
+/**
+ * A transactional kafkajs producer that can be replaced. An abort that fails (the broker went away
+ * mid-transaction) leaves a kafkajs producer in the ABORTING state for good: every later
+ * transaction is refused with "Cannot call beginTransaction". Such a producer is marked stuck and
+ * replaced before the next transaction; the new one's InitProducerId with the same transactional id
+ * fences the old one and has the coordinator abort whatever it left open.
+ */
+const replaceableProducer = (make: () => Producer) => {
+  let current = make();
+  let stuck = false;
+  return {
+    get current() {
+      return current;
+    },
+    markStuck(): void {
+      stuck = true;
+    },
+    async usable(): Promise<Producer> {
+      if (!stuck) return current;
+      const stale = current;
+      current = make();
+      await stale.disconnect().catch(() => undefined);
+      await current.connect();
+      stuck = false;
+      return current;
+    },
+  };
+};
+
+/** One transaction: the events, then the offsets, then the commit; aborted on any failure. */
+const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared: readonly PreparedOutput[], consumed: Consumed): Promise<void> => {
+  let transaction: Transaction | undefined;
+  try {
+    transaction = await (await holder.usable()).transaction();
+    for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+    const topics = offsetsByTopic(consumed.positions);
+    // Output that answers no consumed record (a timer's) commits no offsets.
+    if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics });
+    await transaction.commit();
+  } catch (cause) {
+    if (transaction?.isActive()) await transaction.abort().catch(() => holder.markStuck());
+    if (/Transaction state exception/i.test((cause as Error).message ?? '')) holder.markStuck();
+    throw cause;
+  }
+};
+
+export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000 }: TransactionalProducerOptions): TransactionalEventProducer => {
   const slot = transactionalId === undefined ? claimInstanceSlot(`${producerName}-${instanceId}`) : undefined;
   const id = transactionalId ?? transactionalIdOf(producerName, instanceId, slot?.slot ?? 0);
   const { admin, prepare } = createPreparer(kafka, codec, producerName);
   let connected = false;
-  const newProducer = (): Producer => {
+  const holder = replaceableProducer(() => {
     const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
     created.on(created.events.CONNECT, () => {
       connected = true;
     });
     created.on(created.events.DISCONNECT, () => {
-      if (created === producer) connected = false;
+      if (created === holder.current) connected = false;
     });
     return created;
-  };
-  let producer = newProducer();
-  // An abort that fails (the broker went away mid-transaction) leaves a kafkajs producer in the
-  // ABORTING state for good: every later transaction is refused with "Cannot call beginTransaction".
-  // Such a producer is replaced; the new one's InitProducerId with the same transactional id fences
-  // the old one and has the coordinator abort whatever it left open.
-  let stuck = false;
-  const replaceProducer = async (): Promise<void> => {
-    const stale = producer;
-    producer = newProducer();
-    await stale.disconnect().catch(() => undefined);
-    await producer.connect();
-    stuck = false;
-  };
+  });
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
-  const attempt = async (prepared: { topic: string; messages: Prepared[] }[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
-    let transaction: Transaction | undefined;
-    try {
-      transaction = await producer.transaction();
-      for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
-      const byTopic = new Map<string, { partition: number; offset: string }[]>();
-      for (const { topic, partition, offset } of consumed.positions) {
-        byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: (BigInt(offset) + 1n).toString() }]);
-      }
-      // Output that answers no consumed record (a timer's) commits no offsets.
-      if (byTopic.size > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
-      await transaction.commit();
-    } catch (cause) {
-      if (transaction?.isActive()) {
-        await transaction.abort().catch(() => {
-          stuck = true;
-        });
-      }
-      if (/Transaction state exception/i.test((cause as Error).message ?? '')) stuck = true;
-      throw cause;
-    }
-  };
-
-  const run = async (outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void> => {
+  const run = async (outputs: readonly TransactionalOutput[], consumed: Consumed): Promise<void> => {
     const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
     for (let tries = 1; ; tries += 1) {
       try {
-        if (stuck) await replaceProducer();
-        await attempt(prepared, consumed);
+        await transact(holder, prepared, consumed);
         return;
       } catch (cause) {
         // The coordinator is still writing the previous transaction's markers: a moment later it accepts the next.
@@ -143,14 +159,14 @@ export const createTransactionalEventProducer = ({
       return connected;
     },
     async connect() {
-      await Promise.all([producer.connect(), admin.connect()]);
+      await Promise.all([holder.current.connect(), admin.connect()]);
     },
     get transactionalId() {
       return id;
     },
     async disconnect() {
       try {
-        await Promise.all([producer.disconnect(), admin.disconnect()]);
+        await Promise.all([holder.current.disconnect(), admin.disconnect()]);
       } finally {
         slot?.release();
       }

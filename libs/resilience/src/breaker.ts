@@ -51,6 +51,19 @@ const outcomeOf = (error: unknown): CallOutcome => {
   return isTributaryError(error) && error.code === 'TIMEOUT' ? 'timeout' : 'failure';
 };
 
+/** opossum's own rejections (a timeout, an open circuit) become our errors; the action's pass through. */
+const translate = (name: string, timeoutMs: number, error: unknown): { outcome: CallOutcome; error: unknown } => {
+  if (error instanceof Error && CircuitBreaker.isOurError(error)) {
+    if (codeOf(error) === 'ETIMEDOUT') {
+      return { outcome: 'timeout', error: new TributaryError('TIMEOUT', `${name} did not answer within ${timeoutMs} ms`, { cause: error }) };
+    }
+    if (openCodes.has(String(codeOf(error)))) {
+      return { outcome: 'rejected', error: new TributaryError('CIRCUIT_OPEN', `Circuit breaker ${name} is open: ${name} is failing, calls wait until it recovers`, { cause: error, details: { breaker: name } }) };
+    }
+  }
+  return { outcome: outcomeOf(error), error };
+};
+
 export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A, R>): Breaker<A, R> => {
   const { name, logger } = options;
   const circuit = new CircuitBreaker<A, R>(options.action, {
@@ -97,18 +110,6 @@ export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A,
     logger.info('circuit breaker closed: calls flow again', { breaker: name });
   });
 
-  const translate = (error: unknown): { outcome: CallOutcome; error: unknown } => {
-    if (error instanceof Error && CircuitBreaker.isOurError(error)) {
-      if (codeOf(error) === 'ETIMEDOUT') {
-        return { outcome: 'timeout', error: new TributaryError('TIMEOUT', `${name} did not answer within ${options.timeoutMs} ms`, { cause: error }) };
-      }
-      if (openCodes.has(String(codeOf(error)))) {
-        return { outcome: 'rejected', error: new TributaryError('CIRCUIT_OPEN', `Circuit breaker ${name} is open: ${name} is failing, calls wait until it recovers`, { cause: error, details: { breaker: name } }) };
-      }
-    }
-    return { outcome: outcomeOf(error), error };
-  };
-
   return {
     name,
     get state() {
@@ -121,7 +122,7 @@ export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A,
         metrics?.call('success');
         return result;
       } catch (thrown) {
-        const { outcome, error } = translate(thrown);
+        const { outcome, error } = translate(name, options.timeoutMs, thrown);
         metrics?.call(outcome);
         throw error;
       }
