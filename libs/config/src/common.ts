@@ -1,7 +1,19 @@
 import { setting } from './settings.ts';
-import { bool, brokerList, countOrOff, httpUrl, mongoUri, oneOf, optionalText, originList, positiveInt, text } from './types.ts';
+import { bool, brokerList, countOrOff, httpUrl, mongoUri, oneOf, optionalHttpUrl, optionalText, originList, positiveInt, ratio, text } from './types.ts';
 
 export const logLevels = ['error', 'warn', 'info', 'debug'] as const;
+
+/** The OpenTelemetry SDK's standard samplers, by the names OTEL_TRACES_SAMPLER takes. */
+export const traceSamplers = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+
+/** OpenTelemetry's standard variables, read like every other setting so a bad value stops start-up with its name. */
+export const tracingSettings = {
+  otelSdkDisabled: setting('OTEL_SDK_DISABLED', bool(false), 'Turns tracing off: no spans are made or exported'),
+  otelExporterOtlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', optionalHttpUrl(), 'OTLP/HTTP collector base URL; spans go to <url>/v1/traces (unset: nothing is exported)'),
+  otelServiceName: setting('OTEL_SERVICE_NAME', optionalText(), "Service name on this process's spans (default: the service's own name)"),
+  otelTracesSampler: setting('OTEL_TRACES_SAMPLER', oneOf(traceSamplers, 'parentbased_always_on'), 'Which traces are recorded: the parentbased_* samplers follow the caller\'s decision'),
+  otelTracesSamplerArg: setting('OTEL_TRACES_SAMPLER_ARG', ratio(1), 'Share of new traces the traceidratio samplers record, from 0 to 1'),
+};
 
 /**
  * Settings every service shares: where the backbone is and how to log. Defaults point at the
@@ -28,6 +40,7 @@ export const backboneSettings = {
   kafkaSaslMechanism: setting('KAFKA_SASL_MECHANISM', oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'], 'none'), 'SASL mechanism for Kafka'),
   kafkaSaslUsername: setting('KAFKA_SASL_USERNAME', optionalText(), 'SASL user name for Kafka'),
   kafkaSaslPassword: setting('KAFKA_SASL_PASSWORD', optionalText(), 'SASL password for Kafka', { secret: true }),
+  ...tracingSettings,
 };
 
 /** Settings of services that answer HTTP. */

@@ -1,3 +1,3 @@
 export { loadSettings, setting, type Setting, type Settings, type SettingsSpec } from './settings.ts';
-export { bool, brokerList, countOrOff, httpUrl, mongoUri, oneOf, optionalText, originList, port, positiveInt, text } from './types.ts';
-export { backboneSettings, commandSettings, consumerSettings, httpSettings, logLevels, topicSettings } from './common.ts';
+export { bool, brokerList, countOrOff, httpUrl, mongoUri, oneOf, optionalHttpUrl, optionalText, originList, port, positiveInt, ratio, text } from './types.ts';
+export { backboneSettings, commandSettings, consumerSettings, httpSettings, logLevels, topicSettings, traceSamplers, tracingSettings } from './common.ts';

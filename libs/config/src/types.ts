@@ -55,3 +55,14 @@ export const optionalText = () => z.string().min(1, 'must not be empty when set'
 /** A whole number from 0 (meaning "off") up to max. */
 export const countOrOff = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').max(max, `must be at most ${max}`).default(fallback);
+
+/** An http(s) URL, or nothing: for optional endpoints such as a trace collector. */
+export const optionalHttpUrl = () =>
+  z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), 'must be an http(s) URL when set')
+    .optional();
+
+/** A share from 0 to 1, such as a sampling ratio. */
+export const ratio = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number from 0 to 1' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').default(fallback);

@@ -1,4 +1,6 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { AvroCodec } from '@tributary/avro';
+import { noTracing } from '@tributary/tracing';
 import type { TributaryError } from '@tributary/errors';
 import type { Logger } from '@tributary/logger';
 import type { MetricsRegistry } from '@tributary/metrics';
@@ -52,6 +54,8 @@ export interface ConsumerRunnerOptions<T> {
    * here. A failure pauses the partition at that record, which is then handled again.
    */
   onDeadLetter?: (event: ConsumedEvent<T>, error: TributaryError) => Promise<void>;
+  /** Makes a process span per consumed record; none by default. */
+  tracer?: Tracer;
   /** Called with the partitions this member owns each time it joins its group. */
   onAssignment?: (assignment: readonly { topic: string; partition: number }[]) => void;
 }
@@ -111,6 +115,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     park: createParker(stage, producer),
     pause: createPauser(stage, consumer, pauses, options.probe),
     commit: createCommitter(consumer),
+    tracer: options.tracer ?? noTracing.tracer,
     onDeadLetter: options.onDeadLetter,
   });
 

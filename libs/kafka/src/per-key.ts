@@ -1,4 +1,6 @@
+import { withTraceparent } from '@tributary/tracing';
 import pMap from 'p-map';
+import { headerNames } from './envelope.ts';
 import type { ConsumedEvent } from './runner/stage.ts';
 
 /**
@@ -26,7 +28,8 @@ export const handlePerKey = async <T, R>(events: readonly ConsumedEvent<T>[], co
     groupByKey(events),
     async (group) => {
       const results: R[] = [];
-      for (const consumed of group) results.push(...(await handle(consumed)));
+      // Each record is handled in its own trace: spans and log lines made for it join its order's trace.
+      for (const consumed of group) results.push(...(await withTraceparent(consumed.headers[headerNames.traceparent], () => handle(consumed))));
       return results;
     },
     { concurrency },

@@ -1,5 +1,7 @@
 import type { AvroCodec } from '@tributary/avro';
 import { TributaryError, isTributaryError } from '@tributary/errors';
+import { context, type Span, type Tracer } from '@opentelemetry/api';
+import { contextFromTraceparent, endSpan, noTracing, startPublishSpan, traceparentOf } from '@tributary/tracing';
 import { Partitioners, type Kafka, type Message, type PartitionMetadata } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
 
@@ -15,10 +17,30 @@ export interface OutgoingEvent {
 /** Which partition the key goes to: murmur2 as the Java client, so every producer of a topic agrees. */
 const choosePartition = Partitioners.DefaultPartitioner();
 
-export type Prepared = { envelope: Envelope; message: Message & { partition: number; key: string } };
+/** An encoded event with its partition, and its publish span, ended once Kafka has it (or it failed). */
+export type Prepared = { envelope: Envelope; message: Message & { partition: number; key: string }; span: Span };
+
+/**
+ * The event's publish span: a child of its cause's trace when the event names one (a saga step's
+ * output carries the consumed record's), else of the active span (the HTTP request that placed it).
+ * The record carries this span's traceparent, so the next hop's span is its child.
+ */
+const publishSpanOf = (tracer: Tracer, topic: string, event: OutgoingEvent): Span => {
+  const cause = event.context?.traceparent;
+  return startPublishSpan(tracer, { topic, key: event.key, eventType: event.eventType }, cause === undefined ? context.active() : contextFromTraceparent(cause));
+};
+
+/** Ends the spans of records Kafka has, with where each landed. */
+export const endPublishSpans = (records: readonly { prepared: Prepared; offset?: string }[], error?: unknown): void => {
+  for (const { prepared, offset } of records) {
+    prepared.span.setAttribute('messaging.destination.partition.id', String(prepared.message.partition));
+    if (offset !== undefined && offset !== '-1') prepared.span.setAttribute('messaging.kafka.offset', Number(offset));
+    endSpan(prepared.span, error);
+  }
+};
 
 /** Encodes events and picks their partitions; one invalid event fails the whole call before any send. */
-export const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: string) => {
+export const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: string, tracer: Tracer = noTracing.tracer) => {
   // Partitions are chosen here rather than inside kafkajs, so each record's offset can be reported.
   const admin = kafka.admin();
   const partitionsOf = new Map<string, Promise<PartitionMetadata[]>>();
@@ -38,14 +60,26 @@ export const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: str
   };
   const prepare = async (topic: string, events: readonly OutgoingEvent[]): Promise<Prepared[]> => {
     const partitions = await partitionMetadata(topic);
-    return Promise.all(
+    const settled = await Promise.allSettled(
       events.map(async (event) => {
-        const envelope = createEnvelope(event.eventType, producerName, event.context);
-        const value = await codec.encode(topic, event.eventType, event.payload, event.version === undefined ? {} : { version: event.version });
-        const partition = choosePartition({ topic, partitionMetadata: partitions, message: { key: event.key, value } });
-        return { envelope, message: { key: event.key, value, partition, headers: envelopeHeaders(envelope) } };
+        const span = publishSpanOf(tracer, topic, event);
+        try {
+          const envelope = createEnvelope(event.eventType, producerName, { ...event.context, traceparent: traceparentOf(span) ?? event.context?.traceparent });
+          const value = await codec.encode(topic, event.eventType, event.payload, event.version === undefined ? {} : { version: event.version });
+          const partition = choosePartition({ topic, partitionMetadata: partitions, message: { key: event.key, value } });
+          return { envelope, message: { key: event.key, value, partition, headers: envelopeHeaders(envelope) }, span };
+        } catch (error) {
+          endSpan(span, error);
+          throw error;
+        }
       }),
     );
+    const failed = settled.find((result) => result.status === 'rejected');
+    const prepared = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    if (!failed) return prepared;
+    // Nothing of the call is sent: the valid events' spans end with the reason.
+    endPublishSpans(prepared.map((one) => ({ prepared: one })), failed.reason);
+    throw failed.reason;
   };
   return { admin, prepare };
 };

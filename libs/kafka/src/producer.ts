@@ -1,7 +1,8 @@
 import type { AvroCodec } from '@tributary/avro';
 import { histogram, type MetricsRegistry } from '@tributary/metrics';
 import type { Kafka, Message, RecordMetadata } from 'kafkajs';
-import { asKafkaUnavailable, createPreparer, type OutgoingEvent, type Prepared } from './prepare.ts';
+import type { Tracer } from '@opentelemetry/api';
+import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { createSendGroups } from './send-groups.ts';
 
 export type { OutgoingEvent } from './prepare.ts';
@@ -50,10 +51,10 @@ const assignOffsets = (calls: readonly PublishCall[], metadata: readonly RecordM
   );
 };
 
-export const createEventProducer = ({ kafka, codec, producerName, metrics }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry }): EventProducer => {
+export const createEventProducer = ({ kafka, codec, producerName, metrics, tracer }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry; tracer?: Tracer }): EventProducer => {
   // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const { admin, prepare } = createPreparer(kafka, codec, producerName);
+  const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
   const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
@@ -77,10 +78,14 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics }: { k
       try {
         metadata = await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       } catch (cause) {
-        throw asKafkaUnavailable([...byTopic.keys()].join(', '), cause);
+        const error = asKafkaUnavailable([...byTopic.keys()].join(', '), cause);
+        endPublishSpans(calls.flatMap((call) => call.messages.map((prepared) => ({ prepared }))), error);
+        throw error;
       }
       recordsPerSend?.observe(calls.reduce((records, call) => records + call.messages.length, 0));
-      return assignOffsets(calls, metadata);
+      const published = assignOffsets(calls, metadata);
+      endPublishSpans(calls.flatMap((call, index) => call.messages.map((prepared, at) => ({ prepared, offset: published[index]?.[at]?.offset }))));
+      return published;
     },
   });
 

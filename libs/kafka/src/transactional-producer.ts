@@ -2,7 +2,8 @@ import type { AvroCodec } from '@tributary/avro';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
-import { asKafkaUnavailable, createPreparer, type OutgoingEvent, type Prepared } from './prepare.ts';
+import type { Tracer } from '@opentelemetry/api';
+import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
 
 export interface ConsumedPosition {
   topic: string;
@@ -62,6 +63,8 @@ export interface TransactionalProducerOptions {
   transactionalId?: string;
   /** An instance that dies mid-transaction holds back read-committed readers of its partitions at most this long. */
   transactionTimeoutMs?: number;
+  /** Makes each event's publish span; none by default. */
+  tracer?: Tracer;
 }
 
 /** The group's positions to commit in the transaction, per topic: just past each handled record. */
@@ -119,10 +122,10 @@ const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared
   }
 };
 
-export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000 }: TransactionalProducerOptions): TransactionalEventProducer => {
+export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer }: TransactionalProducerOptions): TransactionalEventProducer => {
   const slot = transactionalId === undefined ? claimInstanceSlot(`${producerName}-${instanceId}`) : undefined;
   const id = transactionalId ?? transactionalIdOf(producerName, instanceId, slot?.slot ?? 0);
-  const { admin, prepare } = createPreparer(kafka, codec, producerName);
+  const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
   let connected = false;
   const holder = replaceableProducer(() => {
     const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
@@ -142,6 +145,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     for (let tries = 1; ; tries += 1) {
       try {
         await transact(holder, prepared, consumed);
+        endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))));
         return;
       } catch (cause) {
         // The coordinator is still writing the previous transaction's markers: a moment later it accepts the next.
@@ -149,7 +153,9 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
           await sleep(20 * tries);
           continue;
         }
-        throw asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+        const error = asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+        endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))), error);
+        throw error;
       }
     }
   };

@@ -1,3 +1,4 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 import { redactField } from './redact.ts';
 
@@ -19,6 +20,19 @@ const redactSecrets = winston.format((info) => {
 });
 
 /**
+ * A line logged inside a span carries its ids, under the field names log backends join traces on.
+ * Read from the active context, so nothing has to hand the span to the logger.
+ */
+const traceIds = winston.format((info) => {
+  const spanContext = trace.getSpan(context.active())?.spanContext();
+  if (spanContext && isSpanContextValid(spanContext)) {
+    info['trace_id'] = spanContext.traceId;
+    info['span_id'] = spanContext.spanId;
+  }
+  return info;
+});
+
+/**
  * JSON lines with timestamp, level, service and message; `logger.child({ correlationId })`
  * adds the correlation id to every line logged while handling one request or event.
  */
@@ -28,6 +42,7 @@ export const createLogger = ({ service, level = 'info', stream }: LoggerOptions)
     defaultMeta: { service },
     format: winston.format.combine(
       winston.format.timestamp(),
+      traceIds(),
       winston.format.errors({ stack: false }),
       redactSecrets(),
       winston.format.json(),

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { AvroCodec } from '@tributary/avro';
 import { toTributaryError, type TributaryError } from '@tributary/errors';
 import type { EachBatchPayload } from 'kafkajs';
@@ -7,6 +8,7 @@ import { decodeBatch, decodesNow, type Decoded } from './decode-stage.ts';
 import { handleWithRetry, type BatchHandler } from './handle-stage.ts';
 import type { Park } from './park-stage.ts';
 import type { PauseUntilHealthy } from './pause-stage.ts';
+import { openProcessSpans, type ProcessSpans } from './process-spans.ts';
 import { stillOurs, type ConsumedEvent, type StageContext } from './stage.ts';
 
 export interface BatchStages<T> {
@@ -16,6 +18,7 @@ export interface BatchStages<T> {
   park: Park;
   pause: PauseUntilHealthy;
   commit: CommitThrough;
+  tracer: Tracer;
   /** States a dead-lettered record's negative outcome; a failure pauses the partition at that record. */
   onDeadLetter?: (event: ConsumedEvent<T>, error: TributaryError) => Promise<void>;
 }
@@ -29,7 +32,7 @@ const offsetOf = <T>(record: Decoded<T>): string => (record.ok ? record.value.of
  * each record is applied, parked or (transient) paused on, and committed before the next.
  * Returns false when the batch's work stopped part-way (a pause, a rebalance, a stop).
  */
-const handleOneByOne = async <T>(stages: BatchStages<T>, records: readonly Decoded<T>[], payload: EachBatchPayload): Promise<boolean> => {
+const handleOneByOne = async <T>(stages: BatchStages<T>, records: readonly Decoded<T>[], spans: ProcessSpans<T>, payload: EachBatchPayload): Promise<boolean> => {
   const { topic, partition } = payload.batch;
   for (const record of records) {
     if (!stillOurs(payload)) return false;
@@ -46,6 +49,7 @@ const handleOneByOne = async <T>(stages: BatchStages<T>, records: readonly Decod
       if (single.kind === 'deadLetter') {
         const original = payload.batch.messages.find((message) => message.offset === offset);
         if (original) await stages.park(topic, partition, original, single);
+        spans.fail(offset, single.error);
         const stated = await stages.onDeadLetter?.(record.value, single.error).then(
           () => undefined,
           (error: unknown) => toTributaryError(error),
@@ -77,18 +81,20 @@ const runBatch = async <T>(stages: BatchStages<T>, payload: EachBatchPayload): P
     stages.pause({ topic, partition, fromOffset }, decoding.unreadable.error, payload, decodesNow(stages.codec, decoding.unreadable.message));
     return;
   }
-  const { records } = decoding;
+  const spans = openProcessSpans(stages.tracer, stages.stage.groupId, decoding.records);
+  const { records } = spans;
   const whole = await handleWithRetry(stages.stage, stages.handler, records.flatMap((record) => (record.ok ? [record.value] : [])), { topic, partition }, payload);
-  if (whole.kind === 'stopping') return;
+  if (whole.kind === 'stopping') return spans.end();
   if (whole.kind === 'pause') {
     stages.pause({ topic, partition, fromOffset }, whole.error, payload);
-    return;
+    return spans.end(whole.error);
   }
   if (whole.kind === 'done') {
     for (const record of records) if (!record.ok) await stages.park(topic, partition, record.message, { error: record.error, attempts: 1, firstFailureAt: new Date() });
-  } else if (!(await handleOneByOne(stages, records, payload))) {
-    return;
+  } else if (!(await handleOneByOne(stages, records, spans, payload))) {
+    return spans.end(whole.error);
   }
+  spans.end();
   // The batch can end in a transaction's commit marker (or aborted records) that no handler sees;
   // committing only up to the last record would leave the group one offset behind every
   // transaction, its lag and stall reports never back to zero.

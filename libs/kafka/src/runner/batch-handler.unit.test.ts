@@ -1,11 +1,12 @@
 import { TributaryError } from '@tributary/errors';
+import { noTracing, recordingTracing } from '@tributary/tracing';
 import { describe, expect, it } from 'vitest';
 import { createBatchHandler, type BatchStages } from './batch-handler.ts';
 import { batchPayload, jsonCodec, message, testStage } from './fakes.ts';
 import type { ConsumedEvent } from './stage.ts';
 
 /** Stages that write down what they were asked; the handler fails for the texts in `rejects` (dead-letter) or `transient`. */
-const stagesFor = (failures: { rejects?: string[]; transient?: string[]; deadLetterHookFails?: boolean } = {}) => {
+const stagesFor = (failures: { rejects?: string[]; transient?: string[]; deadLetterHookFails?: boolean } = {}, tracer = noTracing.tracer) => {
   const steps: string[] = [];
   const textOf = (event: ConsumedEvent<unknown>) => (event.event.payload as { text: string }).text;
   const stages: BatchStages<unknown> = {
@@ -21,6 +22,7 @@ const stagesFor = (failures: { rejects?: string[]; transient?: string[]; deadLet
     park: (_topic, _partition, parked, failure) => Promise.resolve(void steps.push(`park ${parked.offset} ${failure.error.code}`)),
     pause: ({ fromOffset }, error) => void steps.push(`pause ${fromOffset} ${error.code}`),
     commit: (_where, offset) => Promise.resolve(void steps.push(`commit ${offset}`)),
+    tracer,
     onDeadLetter: (event) => {
       steps.push(`state failure of ${event.offset}`);
       return failures.deadLetterHookFails ? Promise.reject(new TributaryError('KAFKA_UNAVAILABLE', 'cannot publish')) : Promise.resolve();
@@ -28,6 +30,8 @@ const stagesFor = (failures: { rejects?: string[]; transient?: string[]; deadLet
   };
   return { stages, steps };
 };
+
+const parentTrace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('a batch through the stages', () => {
   it('handles a batch whole, parks the records that did not decode and commits past its end', async () => {
@@ -62,4 +66,27 @@ describe('a batch through the stages', () => {
     await createBatchHandler(stages)(batchPayload([]));
     expect(steps).toEqual([]);
   });
+
+  it('makes a process span per record, a child of the span that published it, and hands the handler its traceparent', async () => {
+    const tracing = recordingTracing('runner-test');
+    const seen: string[] = [];
+    const { stages } = stagesFor({ rejects: ['b'] }, tracing.tracer);
+    const handler = stages.handler;
+    stages.handler = (events) => {
+      seen.push(...events.map((event) => event.headers['traceparent'] ?? ''));
+      return handler(events);
+    };
+    await createBatchHandler(stages)(batchPayload([message(0, 'a', { traceparent: parentTrace }), message(1, 'b', { traceparent: 'not-a-traceparent' })]));
+    const spans = tracing.spans();
+    expect(spans.map((span) => span.name)).toEqual(['process t', 'process t']);
+    const [fromParent, fresh] = [spans.find((span) => span.attributes['messaging.kafka.offset'] === 0), spans.find((span) => span.attributes['messaging.kafka.offset'] === 1)];
+    expect(fromParent?.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(fromParent?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(fromParent?.attributes).toMatchObject({ 'messaging.system': 'kafka', 'messaging.destination.name': 't', 'messaging.consumer.group.name': 'g', 'messaging.operation.type': 'process' });
+    // A malformed traceparent starts a trace of its own, and the dead-lettered record's span says it failed.
+    expect(fresh?.parentSpanContext).toBeUndefined();
+    expect(fresh?.status.code).toBe(2);
+    expect(seen[0]).toBe(`00-0af7651916cd43dd8448eb211c80319c-${fromParent?.spanContext().spanId}-01`);
+  });
 });
+

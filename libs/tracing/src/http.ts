@@ -1,0 +1,59 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import { contextFromTraceparent, traceparentOf } from './propagation.ts';
+
+interface ServerRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  route?: { path?: unknown };
+}
+interface ServerResponse {
+  statusCode: number;
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/**
+ * An express middleware that makes each request a SERVER span, a child of the caller's
+ * `traceparent` when it sends a valid one and the root of a new trace otherwise. The span is named
+ * after the route once routing has matched it (`POST /orders/:id/cancel`), so ids do not multiply names.
+ */
+export const httpServerSpans =
+  (tracer: Tracer) =>
+  (req: ServerRequest, res: ServerResponse, next: () => void): void => {
+    const header = req.headers['traceparent'];
+    const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
+    const span = tracer.startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
+      if (route) span.updateName(`${req.method} ${route}`).setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    context.with(trace.setSpan(parent, span), next);
+  };
+
+/**
+ * Runs an outbound HTTP call as a CLIENT span, a child of the active span, and hands the call the
+ * headers that carry its trace context to the server.
+ */
+export const withClientSpan = async <T>(tracer: Tracer, name: string, attributes: Attributes, call: (headers: Record<string, string>) => Promise<T>): Promise<T> => {
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
+  const headers: Record<string, string> = {};
+  const traceparent = traceparentOf(span);
+  if (traceparent) headers['traceparent'] = traceparent;
+  else propagation.inject(context.active(), headers);
+  try {
+    return await context.with(trace.setSpan(context.active(), span), () => call(headers));
+  } catch (error) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+};

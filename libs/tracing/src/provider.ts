@@ -1,0 +1,84 @@
+import { context, propagation, ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+/** OpenTelemetry's standard variables, as libs/config's tracingSettings reads them. */
+export interface TracingSettings {
+  otelSdkDisabled: boolean;
+  otelExporterOtlpEndpoint?: string | undefined;
+  otelServiceName?: string | undefined;
+  otelTracesSampler: 'always_on' | 'always_off' | 'traceidratio' | 'parentbased_always_on' | 'parentbased_always_off' | 'parentbased_traceidratio';
+  otelTracesSamplerArg: number;
+}
+
+export interface Tracing {
+  readonly tracer: Tracer;
+  /** True when spans are recorded (the SDK is on); they are exported only when an endpoint is set. */
+  readonly enabled: boolean;
+  /** Exports the spans still buffered, then stops: called last when the service stops. */
+  shutdown(): Promise<void>;
+}
+
+const instrumentationName = '@tributary/tracing';
+
+/** What an unset tracer does: nothing, while passing the caller's trace context through unchanged. */
+export const noTracing: Tracing = { tracer: new ProxyTracerProvider().getTracer(instrumentationName), enabled: false, shutdown: () => Promise.resolve() };
+
+let globalsSet = false;
+
+/** Active spans follow async calls, and trace context is read and written as W3C traceparent: once per process. */
+const setGlobals = (): void => {
+  if (globalsSet) return;
+  globalsSet = true;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+};
+
+export const samplerOf = ({ otelTracesSampler, otelTracesSamplerArg }: Pick<TracingSettings, 'otelTracesSampler' | 'otelTracesSamplerArg'>): Sampler => {
+  const ratio = new TraceIdRatioBasedSampler(otelTracesSamplerArg);
+  switch (otelTracesSampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+};
+
+/**
+ * A tracer of the service's own, not the process-wide one: `tributary start` and the tests run
+ * several services in one process, and each span must name the service that made it. Spans are
+ * batched and exported over OTLP/HTTP when an endpoint is set; tests give an exporter and processor of their own.
+ */
+export const startTracing = (serviceName: string, settings: TracingSettings, options: { exporter?: SpanExporter; processor?: (exporter: SpanExporter) => SpanProcessor } = {}): Tracing => {
+  if (settings.otelSdkDisabled) return noTracing;
+  setGlobals();
+  const endpoint = settings.otelExporterOtlpEndpoint?.replace(/\/+$/, '');
+  const exporter = options.exporter ?? (endpoint ? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) : undefined);
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': settings.otelServiceName ?? serviceName }),
+    sampler: samplerOf(settings),
+    spanProcessors: exporter ? [(options.processor ?? ((batched) => new BatchSpanProcessor(batched)))(exporter)] : [],
+  });
+  return { tracer: provider.getTracer(instrumentationName), enabled: true, shutdown: () => provider.shutdown() };
+};
