@@ -217,6 +217,34 @@ describe('orders by status', () => {
   });
 });
 
+describe('open orders and orders placed before a time', () => {
+  const ids = (rows: OrderRow[]) => rows.map((row) => row.orderId);
+
+  it('lists every order without an outcome as open, newest first, those not placed yet last', async () => {
+    const { pages } = await allPages('/orders?status=open', 4);
+    expect(pages.map(ids)).toEqual([['a-12', 'a-11', 'a-10', 'a-09'], ['a-08', 'a-07', 'b-3', 'a-06'], ['b-2', 'g-2', 'g-1']]);
+    expect(new Set(pages.flat().map((row) => row.status))).toEqual(new Set(['PLACED', 'PAYMENT_AUTHORIZED']));
+  });
+
+  it('lists the open orders placed before a time, paged, and none placed at it or later', async () => {
+    const { pages } = await allPages(`/orders?status=open&placedBefore=${minute(8).toISOString()}`, 3);
+    expect(pages.map(ids)).toEqual([['a-07', 'b-3', 'a-06'], ['b-2']]);
+  });
+
+  it('lists one status placed before a time, and answers with the time it compared against', async () => {
+    const answer = await get<OrderPage & { status: string; placedBefore: string }>('/orders?status=PLACED&placedBefore=2026-05-01T11%3A06%3A00%2B02%3A00');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'PLACED', placedBefore: minute(6).toISOString(), nextCursor: null });
+    expect(ids(answer.body.orders)).toEqual(['a-06', 'b-2']);
+    const { pages } = await allPages(`/orders?status=CONFIRMED&placedBefore=${minute(3).toISOString()}`, 2);
+    expect(pages.map(ids)).toEqual([['b-1', 'a-02'], ['a-01']]);
+  });
+
+  it('is an empty page before the first placement', async () => {
+    expect((await get<OrderPage>(`/orders?status=open&placedBefore=${minute(0).toISOString()}`)).body).toEqual({ status: 'open', placedBefore: minute(0).toISOString(), orders: [], nextCursor: null });
+  });
+});
+
 describe("a customer's summary", () => {
   it('counts each order once under its current status, with exact totals per currency', async () => {
     expect(await summaryOf('customer-a')).toEqual({
@@ -288,12 +316,19 @@ describe('bad input', () => {
     ['/orders/%7B%22%24ne%22%3Anull%7D', 'id', /must be an order id/],
     ['/customers/a%2Fb/orders', 'id', /must be a customer id/],
     [`/customers/${'x'.repeat(129)}/orders`, 'id', /must be a customer id/],
-    ['/orders?status[$gt]=', 'status[$gt]', /is not a parameter of this query \(it takes status, limit, cursor\)/],
+    ['/orders?status[$gt]=', 'status[$gt]', /is not a parameter of this query \(it takes status, placedBefore, limit, cursor\)/],
     ['/orders?status=CONFIRMED&status[$ne]=x', 'status[$ne]', /is not a parameter/],
     ['/orders?status=%7B%22%24gt%22%3A%22%22%7D', 'status', /must be one of PENDING, PLACED, .*CANCELLED/],
     ['/orders?status=CONFIRMED&status=PLACED', 'status', /must be given once, as plain text/],
     ['/orders?status=SHIPPED', 'status', /must be one of PENDING, PLACED, STOCK_RESERVED, STOCK_REJECTED, STOCK_FAILED, PAYMENT_AUTHORIZED, PAYMENT_DECLINED, PAYMENT_FAILED, CONFIRMED, REJECTED, CANCELLED/],
     ['/orders', 'status', /is required/],
+    ['/orders?status=opened', 'status', /must be one of PENDING, .*CANCELLED, or open \(any status but CONFIRMED, REJECTED, CANCELLED\)/],
+    ['/orders?placedBefore=2026-05-01T09:00:00Z', 'status', /is required/],
+    ['/orders?status=open&placedBefore=yesterday', 'placedBefore', /must be an ISO-8601 time with a zone, such as 2026-05-01T09:00:00Z/],
+    ['/orders?status=open&placedBefore=2026-05-01T09:00:00', 'placedBefore', /ISO-8601 time with a zone/],
+    ['/orders?status=open&placedBefore=2026-05-01T11:00:00+02:00', 'placedBefore', /ISO-8601 time with a zone/],
+    ['/orders?status=open&placedBefore=2026-05-01T09:00:00Z&placedBefore=2026-05-02T09:00:00Z', 'placedBefore', /given once/],
+    ['/orders?status=open&placedBefore[$gt]=', 'placedBefore[$gt]', /is not a parameter/],
     ['/orders?status=CONFIRMED&limit=0', 'limit', /from 1 to 100/],
     ['/orders?status=CONFIRMED&limit=101', 'limit', /from 1 to 100/],
     ['/orders?status=CONFIRMED&limit=ten', 'limit', /from 1 to 100/],

@@ -1,4 +1,4 @@
-import { orderStatuses } from '@tributary/order-views';
+import { finalOrderStatuses, orderStatuses } from '@tributary/order-views';
 import { z } from 'zod';
 import { decodeCursor, type PageKey } from './cursor.ts';
 import { idOf } from './ids.ts';
@@ -47,6 +47,22 @@ export const noQuery = onlyParameters({});
 
 export const customerOrdersQuery = onlyParameters(page);
 
-export const ordersByStatusQuery = onlyParameters({ status: single.pipe(z.enum(orderStatuses, { error: `must be one of ${orderStatuses.join(', ')}` })), ...page });
+/** Names every status that is not final, so one query finds the orders still in flight. */
+export const openStatus = 'open';
+
+const status = single.pipe(
+  z.enum([...orderStatuses, openStatus], { error: `must be one of ${orderStatuses.join(', ')}, or ${openStatus} (any status but ${finalOrderStatuses.join(', ')})` }),
+);
+
+/*
+ * A time with its zone (Z or +02:00): without one it would mean a different moment on every
+ * server. It is compared with placement times as the projector writes them, Date.toISOString()
+ * text, so it is brought to that form (to the millisecond).
+ */
+const placedBefore = single.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, such as 2026-05-01T09:00:00Z' })).transform((text) => new Date(text).toISOString());
+
+export const ordersByStatusQuery = onlyParameters({ status, placedBefore: placedBefore.optional(), ...page });
+
+export type OrdersByStatus = Pick<z.output<typeof ordersByStatusQuery>, 'status' | 'placedBefore'>;
 
 export type PageRequest = { limit: number; cursor?: PageKey | undefined };

@@ -1,8 +1,8 @@
 import { TributaryError } from '@tributary/errors';
-import { newestOrdersFirst, type CustomerSummary, type OrderView } from '@tributary/order-views';
+import { newestOrdersFirst, openOrderStatuses, type CustomerSummary, type OrderView } from '@tributary/order-views';
 import { bookkeepingFields, type ReadModel } from '@tributary/store';
-import { afterKey, encodeCursor } from './cursor.ts';
-import type { PageRequest } from './inputs.ts';
+import { afterKey, encodeCursor, type PageKey } from './cursor.ts';
+import { openStatus, type OrdersByStatus, type PageRequest } from './inputs.ts';
 
 export interface OrderPage {
   orders: OrderView[];
@@ -15,13 +15,33 @@ const viewOnly = Object.fromEntries(['_id', ...bookkeepingFields].map((field) =>
 
 const storeError = (cause: unknown, what: string) => new TributaryError('STORE_UNAVAILABLE', `Store failed to read ${what}: ${(cause as Error).message}`, { cause });
 
+export type OrderFilter = Record<string, unknown>;
+
 /**
- * One page of order views matching an equality filter (customerId or status), newest first. With
- * the filter field leading the index and the list order following it, MongoDB reads the page off
+ * The orders of a status (or of any open one) placed before a time. It constrains the fields of
+ * the status_newest_first index in its order, status then placedAt, so MongoDB reads each status's
+ * range off the index, already newest first. A range on placedAt never matches null: orders whose
+ * placement is not projected yet have no placement time to compare.
+ */
+export const statusFilter = ({ status, placedBefore }: OrdersByStatus): OrderFilter => ({
+  status: status === openStatus ? { $in: [...openOrderStatuses] } : status,
+  ...(placedBefore === undefined ? {} : { placedAt: { $lt: placedBefore } }),
+});
+
+/** The filter, past the cursor. Both may constrain placedAt: then each must hold, which only $and says. */
+export const pastCursor = (filter: OrderFilter, cursor: PageKey | undefined): OrderFilter => {
+  if (!cursor) return filter;
+  const after = afterKey(cursor);
+  return Object.keys(after).some((field) => field in filter) ? { $and: [filter, after] } : { ...filter, ...after };
+};
+
+/**
+ * One page of order views matching a filter (a customer, or statuses), newest first. With the
+ * filter's fields leading the index and the list order following it, MongoDB reads the page off
  * the index; one row beyond the page tells whether another page follows.
  */
-export const listOrderViews = async (orderViews: ReadModel<OrderView>, filter: Record<string, string>, page: PageRequest): Promise<OrderPage> => {
-  const query = { ...filter, ...(page.cursor ? afterKey(page.cursor) : {}) };
+export const listOrderViews = async (orderViews: ReadModel<OrderView>, filter: OrderFilter, page: PageRequest): Promise<OrderPage> => {
+  const query = pastCursor(filter, page.cursor);
   const collection = await orderViews.current();
   const rows = await collection
     .find(query, { projection: viewOnly })

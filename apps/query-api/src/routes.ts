@@ -3,7 +3,7 @@ import { parseInput, type HttpAppOptions } from '@tributary/http';
 import { customerSummariesCollection, orderViewsCollection, type CustomerSummary, type OrderView } from '@tributary/order-views';
 import { createAliasResolver, ensureCollection, openReadModel, type Store } from '@tributary/store';
 import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
-import { findCustomerSummary, listOrderViews } from './order-lists.ts';
+import { findCustomerSummary, listOrderViews, statusFilter } from './order-lists.ts';
 import { createPresenceCheck } from './presence.ts';
 
 const missing = (projection: string) =>
@@ -28,10 +28,10 @@ export const queryRoutes = async (db: Store['db']): Promise<HttpAppOptions['rout
 
   return (router) => {
     router.get('/orders', async (req, res) => {
-      const { status, ...page } = parseInput(ordersByStatusQuery, req.query, 'Query');
-      const listed = await listOrderViews(orderViews, { status }, page);
+      const { status, placedBefore, ...page } = parseInput(ordersByStatusQuery, req.query, 'Query');
+      const listed = await listOrderViews(orderViews, statusFilter({ status, placedBefore }), page);
       if (listed.orders.length === 0 && !(await orderViewsExist())) throw missing('order-views');
-      res.json({ status, ...listed });
+      res.json({ status, ...(placedBefore === undefined ? {} : { placedBefore }), ...listed });
     });
     router.get('/orders/:id', async (req, res) => {
       const { id } = parseInput(orderPath, req.params, 'Path');

@@ -23,6 +23,8 @@ export const errorCodes = {
   KAFKA_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   STORE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   TIMEOUT: { retryable: true, httpStatus: 503 },
+  /** A service of the platform did not answer over HTTP (not running, or not at the address given). */
+  SERVICE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   /** A read model's collection does not exist (dropped, or its first replay still building): no answer can be trusted. */
   READ_MODEL_MISSING: { retryable: true, httpStatus: 503 },
   /** A circuit breaker is open: the dependency behind it is failing, so calls wait instead of piling on. */

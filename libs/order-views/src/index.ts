@@ -15,6 +15,8 @@ export { newestOrdersFirst, orderViewIndexes, type ReadModelIndex } from './inde
 export {
   deriveStatus,
   evolveOrderView,
+  finalOrderStatuses,
+  openOrderStatuses,
   orderStatuses,
   orderViewProjection,
   orderViewsCollection,

@@ -25,6 +25,15 @@ export const orderStatuses = [
 
 export type OrderStatus = (typeof orderStatuses)[number];
 
+/** The statuses of an order that has its outcome: no later step of the saga changes them. */
+export const finalOrderStatuses: readonly OrderStatus[] = ['CONFIRMED', 'REJECTED', 'CANCELLED'];
+
+/**
+ * Every other status: the order still waits on a step or on the saga's word. A declined or failed
+ * step is open too, until the saga's OrderRejected for it has been projected.
+ */
+export const openOrderStatuses: readonly OrderStatus[] = orderStatuses.filter((status) => !finalOrderStatuses.includes(status));
+
 export type TimelineStep =
   | 'PLACED'
   | 'STOCK_RESERVED'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evolveOrderView, type OrderEvent, type OrderView } from './index.ts';
+import { evolveOrderView, finalOrderStatuses, openOrderStatuses, orderStatuses, type OrderEvent, type OrderView } from './index.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute));
 const position = { topic: 'orders', partition: 0, offset: '0' };
@@ -84,5 +84,19 @@ describe('the order view', () => {
     const first = fold([placed]);
     const again = evolveOrderView(first, { ...placed, offset: '1', payload: { ...placed.payload, customerId: 'someone-else' } });
     expect(again).toEqual(first);
+  });
+});
+
+describe('open and final statuses', () => {
+  it('split every status in two: final once the order has its outcome, open until then', () => {
+    expect(finalOrderStatuses).toEqual(['CONFIRMED', 'REJECTED', 'CANCELLED']);
+    expect(openOrderStatuses).toEqual(['PENDING', 'PLACED', 'STOCK_RESERVED', 'STOCK_REJECTED', 'STOCK_FAILED', 'PAYMENT_AUTHORIZED', 'PAYMENT_DECLINED', 'PAYMENT_FAILED']);
+    expect([...openOrderStatuses, ...finalOrderStatuses].sort()).toEqual([...orderStatuses].sort());
+  });
+
+  it('call a declined payment open until the saga rejects the order', () => {
+    const declined: OrderEvent = { ...position, topic: 'payments', eventType: 'PaymentDeclined', payload: { orderId: 'o-1', amount: '20.29', currency: 'EUR', reason: 'DECLINED_BY_ISSUER', declinedAt: at(2) } };
+    expect(openOrderStatuses).toContain(fold([placed, reserved, declined])?.status);
+    expect(finalOrderStatuses).toContain(fold([placed, reserved, authorized, confirmed])?.status);
   });
 });

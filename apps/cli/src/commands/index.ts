@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { dlqCommand } from './dlq.ts';
 import { lagCommand } from './lag.ts';
+import { ordersCommand } from './orders.ts';
 import { produceCommand } from './produce.ts';
 import { replayCommand } from './replay.ts';
 import { schemasCommand } from './schemas.ts';
@@ -12,4 +13,4 @@ import { topicsCommand } from './topics.ts';
 import { verifyCommand } from './verify.ts';
 
 /** Every top-level command; a new command is one file under commands/ and one line here. */
-export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, lagCommand, schemasCommand, topicsCommand, stockCommand, replayCommand, verifyCommand];
+export const commands: readonly Command[] = [startCommand, stackCommand, produceCommand, tailCommand, dlqCommand, lagCommand, schemasCommand, topicsCommand, stockCommand, ordersCommand, replayCommand, verifyCommand];

@@ -1,3 +1,5 @@
+import { formatSeconds } from '../durations.ts';
+
 /** What a replay reports while it folds: records behind it, records in all, and the time spent. */
 export interface ProgressSample {
   readonly phase: string;
@@ -32,12 +34,7 @@ export const progressFigures = ({ phase, done, total, applied, elapsedMs }: Prog
   };
 };
 
-const duration = (seconds: number | null): string => {
-  if (seconds === null) return '--';
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-};
+const duration = (seconds: number | null): string => (seconds === null ? '--' : formatSeconds(seconds));
 
 /** One line of the progress bar: `building [#####-----]  50% 5,000/10,000 events  2,500 ev/s  ETA 2s`. */
 export const formatProgressBar = (figures: ProgressFigures, width = 24): string => {
