@@ -61,7 +61,11 @@ const metric = async (url: string, name: string): Promise<number> =>
 
 beforeAll(async () => {
   flow = await startFlow('liveness', { env: { ORDER_DEADLINE_MS: String(deadlineMs), ORDER_DEADLINE_SWEEP_MS: '250' } });
-}, 120_000);
+  // One order through every step first: each service registers or fetches its schemas, so the
+  // short deadline below measures the saga, not a cold start on a busy machine.
+  await setStock(sku('warm-up'), 1);
+  await finalView(await placeOrder([{ sku: sku('warm-up'), quantity: 1, unitPrice: '1.00' }]), 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await flow?.stop();

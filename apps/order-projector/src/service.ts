@@ -10,7 +10,7 @@ export const startOrderProjector = defineService({
   name: serviceName,
   // The order view is built from all three streams; each order's events share its id as key.
   uses: ({ ordersTopic, inventoryTopic, paymentsTopic }: OrderProjectorSettings) => ({ store: true, consumes: [ordersTopic, inventoryTopic, paymentsTopic] }),
-  domain: async ({ settings, store, metrics, logger }) => ({
-    consumer: { handleBatch: await openProjections({ db: store.db, metrics, logger, ordersTopic: settings.ordersTopic }) },
+  domain: async ({ settings, store, metrics, logger, tracer }) => ({
+    consumer: { handleBatch: await openProjections({ db: store.db, metrics, logger, tracer, ordersTopic: settings.ordersTopic }) },
   }),
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import { commandRateLimit, parseInput, type HttpAppOptions } from '@tributary/http';
 import type { EventProducer } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
@@ -28,6 +29,8 @@ export const orderRoutes = ({ producer, sagas, settings, logger, metrics }: Orde
       // Validation happens before anything is produced: a bad body leaves the topic untouched.
       const command = parseInput(placeOrderCommand, req.body);
       const orderId = randomUUID();
+      // Names the order on the request's span: `tributary trace <orderId>` finds its trace by it.
+      trace.getActiveSpan()?.setAttribute('order.id', orderId);
       const requestId = res.locals['requestId'] as string;
       const published = await within(
         producer.publish(settings.ordersTopic, [

@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/errors';
+import { traceHeaders } from '@tributary/tracing';
 import { z } from 'zod';
 
 export interface PaymentRequest {
@@ -68,7 +69,8 @@ export const createGatewayClient = ({ baseUrl, timeoutMs }: { baseUrl: string; t
         // One deadline for the answer and its body, so a gateway stalling mid-body is a timeout too.
         const res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          // The call's trace context travels on, so the gateway's own spans join the order's trace.
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...traceHeaders() },
           body: JSON.stringify(request),
           signal: AbortSignal.timeout(timeoutMs),
         });

@@ -18,7 +18,7 @@ export interface PaymentsService extends ConsumingService {
 export const startPaymentsService = defineService({
   name: serviceName,
   uses: (settings: PaymentsServiceSettings) => ({ consumes: [settings.inventoryTopic], produces: [settings.paymentsTopic] }),
-  domain: ({ settings, producer, metrics, logger }) => {
+  domain: ({ settings, producer, metrics, logger, tracer }) => {
     const client = createGatewayClient({ baseUrl: settings.gatewayUrl, timeoutMs: settings.gatewayTimeoutMs });
     const breaker = createBreaker({
       name: 'payment-gateway',
@@ -35,7 +35,7 @@ export const startPaymentsService = defineService({
     logger.info('charging at the payment gateway', { gateway: settings.gatewayUrl });
     return {
       consumer: {
-        handleBatch: createPaymentHandler({ breaker, producer, groupId, paymentsTopic, concurrency, logger, metrics }),
+        handleBatch: createPaymentHandler({ breaker, producer, groupId, paymentsTopic, concurrency, logger, metrics, tracer, gatewayUrl: settings.gatewayUrl }),
         // An open breaker pauses partitions (CIRCUIT_OPEN); they resume once it lets a probe call through.
         probe: () => Promise.resolve(breaker.allowsCalls()),
         probeIntervalMs: breakerProbeIntervalMs,

@@ -6,6 +6,7 @@ import { listen } from '@tributary/http';
 import type { ConsumerRunner, ConsumerRunnerOptions, TopicSpec } from '@tributary/kafka';
 import { createLogger } from '@tributary/logger';
 import type { Store } from '@tributary/store';
+import { noTracing } from '@tributary/tracing';
 import type { Backbone } from './backbone.ts';
 import { defineService } from './define-service.ts';
 
@@ -85,6 +86,7 @@ export const fakeBackbone = (failAt?: string) => {
       };
       return runner;
     },
+    tracing: () => ({ ...noTracing, shutdown: () => step('tracing.shutdown') }),
     listen: async (app, port, host) => {
       await step('http.listen');
       const server: Server = await listen(app, port, host);

@@ -3,6 +3,8 @@ import { runnerOptionsFrom, serviceTopics, type ConsumerRunner, type EventProduc
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, type MetricsRegistry } from '@tributary/metrics';
 import type { Store, StoreOptions } from '@tributary/store';
+import type { TracingSettings } from '@tributary/tracing';
+import type { Tracer } from '@opentelemetry/api';
 import { liveBackbone, type Backbone } from './backbone.ts';
 import type {
   ConsumerHandling,
@@ -28,6 +30,7 @@ interface Opened {
   settings: HttpServiceSettings & StoreSettings & KafkaSettings & ConsumingSettings & TransactionalSettings;
   logger: Logger;
   metrics: MetricsRegistry;
+  tracer: Tracer;
   store: Store | undefined;
   producer: TransactionalEventProducer | EventProducer | undefined;
   consumer: ConsumerRunner | undefined;
@@ -63,6 +66,10 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
   const uses = usesOf(settings);
   const metrics = createMetricsRegistry(name);
   const teardown = createTeardown();
+  // Added first, so it runs last: every span of the stop itself is exported before the process ends.
+  const tracing = backbone.tracing(name, tracingSettingsOf(settings));
+  const { tracer } = tracing;
+  teardown.add(() => tracing.shutdown());
   try {
     const store = uses.store ? await backbone.connectStore(storeOptionsFrom(settings)) : undefined;
     if (store) teardown.add(() => store.close());
@@ -70,13 +77,13 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
     const { consumes, produces } = uses;
     const kafka = consumes || produces ? { kafka: backbone.kafka({ brokers: settings.kafkaBrokers, clientId: name, logger, security: settings }), codec: backbone.codec(settings.schemaRegistryUrl) } : undefined;
     if (kafka) await backbone.ensureTopics(kafka.kafka, serviceTopics({ consumes: consumes ?? [], produces }, settings), logger);
-    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId }) : backbone.producer({ ...kafka, producerName: name, metrics });
+    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
     if (producer) {
       teardown.add(() => producer.disconnect());
       await producer.connect();
     }
 
-    const domain = await makeDomain({ settings, logger, metrics, store, producer });
+    const domain = await makeDomain({ settings, logger, metrics, tracer, store, producer });
     if (domain.close) teardown.add(domain.close);
     const consumer =
       kafka && consumes && domain.consumer
@@ -86,6 +93,7 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
             metrics,
             groupId: settings.groupId,
             topics: consumes,
+            tracer,
             ...runnerOptionsFrom(settings),
             // While the store is down, partitions wait paused instead of spinning on retries.
             ...(store ? { probe: () => store.ping() } : {}),
@@ -99,7 +107,7 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
       ...(consumer ? { consumer: () => consumer.readiness() } : {}),
       ...domain.readiness,
     };
-    const app = createHttpApp({ logger, metrics, readiness, bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined) });
+    const app = createHttpApp({ logger, metrics, tracer, readiness, bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined) });
     const server = await backbone.listen(app, settings.port, settings.host);
     teardown.add(() => closeServer(server));
     if (consumer) {
@@ -108,7 +116,7 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
       await consumer.start();
     }
     for (const task of tasks) {
-      const running = task({ settings, logger, metrics, store, producer, consumer });
+      const running = task({ settings, logger, metrics, tracer, store, producer, consumer });
       teardown.add(() => running.stop());
     }
 
@@ -129,3 +137,12 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
 };
 
 const storeOptionsFrom = (settings: StoreSettings): StoreOptions => ({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
+
+/** The OTEL_* settings, with the SDK's defaults for a service whose settings leave them out. */
+const tracingSettingsOf = (settings: Partial<TracingSettings>): TracingSettings => ({
+  otelSdkDisabled: settings.otelSdkDisabled ?? false,
+  otelExporterOtlpEndpoint: settings.otelExporterOtlpEndpoint,
+  otelServiceName: settings.otelServiceName,
+  otelTracesSampler: settings.otelTracesSampler ?? 'parentbased_always_on',
+  otelTracesSamplerArg: settings.otelTracesSamplerArg ?? 1,
+});

@@ -18,12 +18,12 @@ describe('the service builder', () => {
     await service.stop();
   });
 
-  it('stops backwards: tasks, consumer, HTTP server, domain resources, producer, store', async () => {
+  it('stops backwards: tasks, consumer, HTTP server, domain resources, producer, store, and tracing last, so every span is exported', async () => {
     const { backbone, steps } = fakeBackbone();
     const service = await fullService(backbone, steps);
     steps.length = 0;
     await service.stop();
-    expect(steps).toEqual(['task.stop', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close']);
+    expect(steps).toEqual(['task.stop', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close', 'tracing.shutdown']);
   });
 
   it('stops only once when asked twice', async () => {
@@ -36,12 +36,12 @@ describe('the service builder', () => {
   });
 
   it.each([
-    ['topics.ensure', ['store.connect', 'topics.ensure', 'store.close']],
-    ['producer.connect', ['store.connect', 'topics.ensure', 'producer.connect', 'producer.disconnect', 'store.close']],
-    ['http.listen', ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'domain.close', 'producer.disconnect', 'store.close']],
+    ['topics.ensure', ['store.connect', 'topics.ensure', 'store.close', 'tracing.shutdown']],
+    ['producer.connect', ['store.connect', 'topics.ensure', 'producer.connect', 'producer.disconnect', 'store.close', 'tracing.shutdown']],
+    ['http.listen', ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'domain.close', 'producer.disconnect', 'store.close', 'tracing.shutdown']],
     [
       'consumer.start',
-      ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'consumer.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close'],
+      ['store.connect', 'topics.ensure', 'producer.connect', 'domain', 'http.listen', 'consumer.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close', 'tracing.shutdown'],
     ],
   ])('closes everything opened so far, in reverse, when %s fails', async (failAt, expected) => {
     const { backbone, steps } = fakeBackbone(failAt);
@@ -52,14 +52,14 @@ describe('the service builder', () => {
   it('stops the consumer and closes the rest when a background task fails to start', async () => {
     const { backbone, steps } = fakeBackbone();
     await expect(fullService(backbone, steps, { failingTask: true })).rejects.toMatchObject({ code: 'INTERNAL' });
-    expect(steps.slice(steps.indexOf('task.start'))).toEqual(['task.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close']);
+    expect(steps.slice(steps.indexOf('task.start'))).toEqual(['task.start', 'consumer.stop', 'http.close', 'domain.close', 'producer.disconnect', 'store.close', 'tracing.shutdown']);
   });
 
   it('still throws the start failure when closing after it fails too', async () => {
     const { backbone, steps } = fakeBackbone('consumer.start');
     const failingClose = { ...backbone, connectStore: async () => ({ ...(await backbone.connectStore({ uri: '', database: '' })), close: () => Promise.reject(new Error('close failed')) }) };
     await expect(fullService(failingClose, steps)).rejects.toMatchObject({ message: 'consumer.start failed' });
-    expect(steps.at(-1)).toBe('producer.disconnect');
+    expect(steps.at(-1)).toBe('tracing.shutdown');
   });
 
   it('gives the runner its topics, group and settings, probes the store, and lets the service set any other option', async () => {
@@ -123,7 +123,7 @@ describe('the service builder', () => {
     const readyz = (await (await fetch(`${service.url}/readyz`)).json()) as { checks: Record<string, boolean> };
     expect(readyz.checks).toEqual({ store: true, kafka: true, ledger: true });
     await service.stop();
-    expect(steps).toEqual(['store.connect', 'topics.ensure', 'producer.connect', 'http.listen', 'http.close', 'producer.disconnect', 'store.close']);
+    expect(steps).toEqual(['store.connect', 'topics.ensure', 'producer.connect', 'http.listen', 'http.close', 'producer.disconnect', 'store.close', 'tracing.shutdown']);
   });
 
   it('opens nothing but the HTTP server for a service that uses nothing', async () => {
@@ -132,6 +132,6 @@ describe('the service builder', () => {
     const readyz = await fetch(`${service.url}/readyz`);
     expect(readyz.status).toBe(200);
     await service.stop();
-    expect(steps).toEqual(['http.listen', 'http.close']);
+    expect(steps).toEqual(['http.listen', 'http.close', 'tracing.shutdown']);
   });
 });

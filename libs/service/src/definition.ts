@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Tracer } from '@opentelemetry/api';
 import type { HttpAppOptions, ReadinessChecks } from '@tributary/http';
 import type {
   ConsumerRunner,
@@ -11,6 +12,7 @@ import type {
 import type { Logger, LogLevel } from '@tributary/logger';
 import type { MetricsRegistry } from '@tributary/metrics';
 import type { Store } from '@tributary/store';
+import type { TracingSettings } from '@tributary/tracing';
 import type { RunningService } from './lifecycle.ts';
 
 /**
@@ -32,7 +34,7 @@ interface Produces {
 }
 
 /** Read by every service: its log level and where it answers HTTP (with libs/config's httpSettings when it has them). */
-export interface HttpServiceSettings {
+export interface HttpServiceSettings extends Partial<TracingSettings> {
   logLevel: LogLevel;
   port: number;
   host: string;
@@ -74,6 +76,8 @@ export interface ServiceContext<U extends Uses, S> {
   readonly settings: S;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** The service's own tracer, for spans of its domain (an outbound call, a store write). */
+  readonly tracer: Tracer;
   readonly store: U extends { store: true } ? Store : undefined;
   readonly producer: U extends Produces ? (U extends Consumes ? TransactionalEventProducer : EventProducer) : undefined;
 }

@@ -1,5 +1,5 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
-import { contextFromTraceparent, traceparentOf } from './propagation.ts';
+import { contextFromTraceparent } from './propagation.ts';
 
 interface ServerRequest {
   method: string;
@@ -39,21 +39,24 @@ export const httpServerSpans =
   };
 
 /**
- * Runs an outbound HTTP call as a CLIENT span, a child of the active span, and hands the call the
- * headers that carry its trace context to the server.
+ * Runs an outbound call as a CLIENT span, a child of the active span; inside it, `traceHeaders()`
+ * gives the headers that carry the span's context to the server.
  */
-export const withClientSpan = async <T>(tracer: Tracer, name: string, attributes: Attributes, call: (headers: Record<string, string>) => Promise<T>): Promise<T> => {
+export const withClientSpan = async <T>(tracer: Tracer, name: string, attributes: Attributes, call: () => Promise<T>): Promise<T> => {
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, context.active());
-  const headers: Record<string, string> = {};
-  const traceparent = traceparentOf(span);
-  if (traceparent) headers['traceparent'] = traceparent;
-  else propagation.inject(context.active(), headers);
   try {
-    return await context.with(trace.setSpan(context.active(), span), () => call(headers));
+    return await context.with(trace.setSpan(context.active(), span), call);
   } catch (error) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
     throw error;
   } finally {
     span.end();
   }
+};
+
+/** The W3C trace headers of the active span, for an outbound request; none outside a span. */
+export const traceHeaders = (): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  return headers;
 };
