@@ -1,4 +1,4 @@
-import type { ConsumedEvent } from '@tributary/kafka';
+import { sourceTopicOf, type ConsumedEvent } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
 import {
@@ -18,6 +18,8 @@ import { ensureIndexes } from './indexes.ts';
 /**
  * Kafka position plus decoded payload: the shape the pure order projection folds. The codec decoded
  * the payload into the reader schema of its event type, so the type's shape is guaranteed by Avro.
+ * A redriven event keeps its position in the retry topic: that is the stream it was delivered on,
+ * and its original offset may sit below offsets of its topic the document applied after it was parked.
  */
 const toOrderEvent = (consumed: ConsumedEvent<unknown>): OrderEvent | undefined => {
   const { topic, partition, offset, event } = consumed;
@@ -29,15 +31,17 @@ export interface ProjectionsOptions {
   db: Store['db'];
   metrics: MetricsRegistry;
   logger: Logger;
-  /** Customer summaries count orders, so they fold only the orders stream. */
+  /** Customer summaries count orders, so they fold only the orders stream (and its retry topic). */
   ordersTopic: string;
+  /** The projector's consumer group, whose retry topics carry redriven events. */
+  groupId: string;
 }
 
 /**
  * Makes sure the read models' collections and indexes exist, and returns the batch handler that
  * folds consumed events into both: the order view and the per-customer summary.
  */
-export const openProjections = async ({ db, metrics, logger, ordersTopic }: ProjectionsOptions) => {
+export const openProjections = async ({ db, metrics, logger, ordersTopic, groupId }: ProjectionsOptions) => {
   const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
   const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
   const applyDuration = histogram(metrics, 'projector_apply_duration_seconds', 'Time to fold and write one batch into a read model', ['projection']);
@@ -66,7 +70,7 @@ export const openProjections = async ({ db, metrics, logger, ordersTopic }: Proj
     const orderEvents = events.map(toOrderEvent).filter((event) => event !== undefined);
     // Both writes settle before the batch fails, so a retry never races a write still in flight;
     // whichever model did write recognises the retried events by their positions.
-    const results = await Promise.allSettled([projectOrderViews(orderEvents), projectSummaries(orderEvents.filter((event) => event.topic === ordersTopic))]);
+    const results = await Promise.allSettled([projectOrderViews(orderEvents), projectSummaries(orderEvents.filter((event) => sourceTopicOf(event.topic, groupId) === ordersTopic))]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   };

@@ -6,10 +6,11 @@ import type { MetricsRegistry } from '@tributary/metrics';
 import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { consumerMetrics } from './consumer-metrics.ts';
-import { deadLetterMessage, deadLetterTopic } from './dead-letter.ts';
+import { deadLetterMessage } from './dead-letter.ts';
 import { headerNames, readHeaders } from './envelope.ts';
 import { createPauseKeeper } from './pauses.ts';
 import { consumerReadiness, type Readiness } from './readiness.ts';
+import { parkingTopicOf, recordOrigin } from './retry-topics.ts';
 import { detectStalls, partitionKey, type StallState } from './stall.ts';
 
 export interface ConsumedEvent<T = Record<string, unknown>> {
@@ -211,14 +212,13 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
 
   const park = async (topic: string, partition: number, message: KafkaMessage, error: TributaryError, attempts: number, firstFailureAt: Date): Promise<void> => {
     const headers = readHeaders(message.headers);
+    const origin = recordOrigin(topic, partition, message, groupId);
     await producer.send({
-      topic: deadLetterTopic(topic),
+      topic: parkingTopicOf(origin, groupId),
       acks: -1,
       messages: [
         deadLetterMessage(message, {
-          originalTopic: topic,
-          originalPartition: partition,
-          originalOffset: message.offset,
+          ...origin,
           consumerGroup: groupId,
           errorCode: error.code,
           errorMessage: error.message,
@@ -238,7 +238,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       reason: error.message,
       eventId: headers[headerNames.eventId],
       correlationId: headers[headerNames.correlationId],
-      deadLetterTopic: deadLetterTopic(topic),
+      deadLetterTopic: parkingTopicOf(origin, groupId),
     });
   };
 
