@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('redriving parked records after a fix', () => {
-  it('returns them to their topic, the read model applies each once, and a second redrive sends nothing', async () => {
+  it('returns them to the projector through its retry topic, the read model applies each once, and a second redrive sends nothing', async () => {
     // Valid orders an earlier, faulty projector version parked: after the fix they can be applied.
     const codec = createAvroCodec({ registryUrl: inject('backbone').registryUrl, catalog: loadSchemaCatalog() });
     const orderIds = ['parked-1', 'parked-2', 'parked-3'];

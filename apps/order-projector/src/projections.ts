@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import { headerNames, type ConsumedEvent } from '@tributary/kafka';
+import { headerNames, sourceTopicOf, type ConsumedEvent } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
 import {
@@ -20,6 +20,8 @@ import { ensureIndexes } from './indexes.ts';
 /**
  * Kafka position plus decoded payload: the shape the pure order projection folds. The codec decoded
  * the payload into the reader schema of its event type, so the type's shape is guaranteed by Avro.
+ * A redriven event keeps its position in the retry topic: that is the stream it was delivered on,
+ * and its original offset may sit below offsets of its topic the document applied after it was parked.
  */
 const toOrderEvent = (consumed: ConsumedEvent<unknown>): Traced | undefined => {
   const { topic, partition, offset, event } = consumed;
@@ -37,8 +39,10 @@ export interface ProjectionsOptions {
   db: Store['db'];
   metrics: MetricsRegistry;
   logger: Logger;
-  /** Customer summaries count orders, so they fold only the orders stream. */
+  /** Customer summaries count orders, so they fold only the orders stream (and its retry topic). */
   ordersTopic: string;
+  /** The projector's consumer group, whose retry topics carry redriven events. */
+  groupId: string;
   /** Each record's trace gets a span for the store write that applied it. */
   tracer?: Tracer;
 }
@@ -47,7 +51,7 @@ export interface ProjectionsOptions {
  * Makes sure the read models' collections and indexes exist, and returns the batch handler that
  * folds consumed events into both: the order view and the per-customer summary.
  */
-export const openProjections = async ({ db, metrics, logger, ordersTopic, tracer = noTracing.tracer }: ProjectionsOptions) => {
+export const openProjections = async ({ db, metrics, logger, ordersTopic, groupId, tracer = noTracing.tracer }: ProjectionsOptions) => {
   const applied = counter(metrics, 'projector_events_applied_total', 'Events applied to read models', ['projection']);
   const duplicates = counter(metrics, 'projector_events_duplicate_total', 'Redelivered events recognised and ignored', ['projection']);
   const applyDuration = histogram(metrics, 'projector_apply_duration_seconds', 'Time to fold and write one batch into a read model', ['projection']);
@@ -82,7 +86,7 @@ export const openProjections = async ({ db, metrics, logger, ordersTopic, tracer
     const orderEvents = events.map(toOrderEvent).filter((traced) => traced !== undefined);
     // Both writes settle before the batch fails, so a retry never races a write still in flight;
     // whichever model did write recognises the retried events by their positions.
-    const results = await Promise.allSettled([projectOrderViews(orderEvents), projectSummaries(orderEvents.filter(({ event }) => event.topic === ordersTopic))]);
+    const results = await Promise.allSettled([projectOrderViews(orderEvents), projectSummaries(orderEvents.filter(({ event }) => sourceTopicOf(event.topic, groupId) === ordersTopic))]);
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   };

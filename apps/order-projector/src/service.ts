@@ -11,6 +11,6 @@ export const startOrderProjector = defineService({
   // The order view is built from all three streams; each order's events share its id as key.
   uses: ({ ordersTopic, inventoryTopic, paymentsTopic }: OrderProjectorSettings) => ({ store: true, consumes: [ordersTopic, inventoryTopic, paymentsTopic] }),
   domain: async ({ settings, store, metrics, logger, tracer }) => ({
-    consumer: { handleBatch: await openProjections({ db: store.db, metrics, logger, tracer, ordersTopic: settings.ordersTopic }) },
+    consumer: { handleBatch: await openProjections({ db: store.db, metrics, logger, tracer, ordersTopic: settings.ordersTopic, groupId: settings.groupId }) },
   }),
 });

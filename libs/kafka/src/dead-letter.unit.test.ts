@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { deadLetterMessage, deadLetterTopic, readProvenance, redriveMessage, type Provenance } from './dead-letter.ts';
+import { deadLetterMessage, deadLetterTopic, readProvenance, redriveMessage, retryTopic, sourceTopicOf, type Provenance } from './dead-letter.ts';
 
 const original: KafkaMessage = {
   key: Buffer.from('order-1'),
@@ -33,11 +33,31 @@ describe('dead letters', () => {
     expect(parked.headers?.['event-id']).toEqual(Buffer.from('e-1'));
   });
 
-  it('go back to their topic without the parking headers, saying where they were parked', () => {
+  it('go back without the parking headers, saying where they were parked and where they were first consumed', () => {
     const parked: KafkaMessage = { ...original, offset: '7', headers: deadLetterMessage(original, provenance).headers ?? {} };
     const back = redriveMessage(parked, 'orders.dlq', 2);
-    expect(Object.keys(back.headers ?? {})).toEqual(['event-id', 'redriven-from']);
-    expect(back.headers?.['redriven-from']).toBe('orders.dlq:2:7');
+    expect(back.headers).toEqual({
+      'event-id': Buffer.from('e-1'),
+      'redriven-from': 'orders.dlq:2:7',
+      'retry-original-topic': 'orders',
+      'retry-original-partition': '3',
+      'retry-original-offset': '41',
+    });
+  });
+
+  it('keep the first position of a record redriven a second time', () => {
+    const firstTrip = { ...original, headers: { ...original.headers, 'retry-original-topic': Buffer.from('stale'), 'retry-original-offset': Buffer.from('0') } };
+    const parked: KafkaMessage = { ...original, offset: '9', headers: deadLetterMessage(firstTrip, provenance).headers ?? {} };
+    expect(redriveMessage(parked, 'orders.dlq', 0).headers).toMatchObject({ 'retry-original-topic': 'orders', 'retry-original-offset': '41', 'redriven-from': 'orders.dlq:0:9' });
+  });
+
+  it('are redriven to a retry topic of their group, which maps back to the topic they came from', () => {
+    expect(retryTopic('orders', 'order-projector')).toBe('orders.retry.order-projector');
+    expect(sourceTopicOf('orders.retry.order-projector', 'order-projector')).toBe('orders');
+    expect(sourceTopicOf('orders.retry.order-projector', 'inventory-service')).toBe('orders.retry.order-projector');
+    expect(sourceTopicOf('orders', 'order-projector')).toBe('orders');
+    expect(() => retryTopic('orders', 'group with spaces')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }) as Error);
+    expect(() => retryTopic('orders', 'g'.repeat(240))).toThrow(/at most 249 characters/);
   });
 
   it('has no provenance for a record that was never parked', () => {

@@ -24,7 +24,11 @@ export {
   readProvenance,
   redriveMessage,
   redrivenFromHeader,
+  retryOriginHeaders,
+  retryTopic,
+  sourceTopicOf,
   type Provenance,
 } from './dead-letter.ts';
+export { parkingTopicOf, recordOrigin, retryTopicSpecs, withRetryTopics, type RecordOrigin } from './retry-topics.ts';
 export { groupByKey, handlePerKey } from './per-key.ts';
 export { runnerOptionsFrom, serviceTopics, type ConsumerSettings } from './runner-settings.ts';

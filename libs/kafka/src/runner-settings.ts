@@ -1,5 +1,6 @@
 import type { BackoffPolicy } from './backoff.ts';
 import { deadLetterTopic } from './dead-letter.ts';
+import { retryTopicSpecs } from './retry-topics.ts';
 import { eventTopic, type TopicSpec } from './topics.ts';
 
 /** The consumer settings every consuming service reads (libs/config's consumerSettings). */
@@ -20,9 +21,14 @@ export const runnerOptionsFrom = (settings: ConsumerSettings): { sessionTimeoutM
   stallAfterMs: settings.consumerStallAfterMs,
 });
 
-/** Event topics a service uses, with a dead-letter topic for each one it consumes. */
+/**
+ * Event topics a service uses, with a dead-letter topic for each one it consumes and, given the
+ * consumer group, that group's retry topic of each (created with its source's partitions).
+ */
 export const serviceTopics = (
-  { consumes, produces = [] }: { consumes: readonly string[]; produces?: readonly string[] },
+  { consumes, produces = [], groupId }: { consumes: readonly string[]; produces?: readonly string[]; groupId?: string },
   settings: { topicPartitions: number; topicReplicationFactor: number },
-): TopicSpec[] =>
-  [...new Set([...consumes, ...produces, ...consumes.map(deadLetterTopic)])].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor));
+): TopicSpec[] => [
+  ...[...new Set([...consumes, ...produces, ...consumes.map(deadLetterTopic)])].map((topic) => eventTopic(topic, settings.topicPartitions, settings.topicReplicationFactor)),
+  ...(groupId === undefined ? [] : retryTopicSpecs([...new Set(consumes)], groupId, settings)),
+];

@@ -8,6 +8,11 @@ export interface TopicSpec {
   partitions: number;
   replicationFactor: number;
   config?: Record<string, string>;
+  /**
+   * Create the topic with as many partitions as this one has (created first when it is in the same
+   * call), so a key lands on the same partition number in both; `partitions` if it does not exist.
+   */
+  partitionsLike?: string;
 }
 
 /** Event topics keep their data: replaying them is how read models are rebuilt. */
@@ -30,25 +35,40 @@ export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], lo
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.name));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        // Leaders are awaited below: kafkajs's own wait fails on a fresh broker that does not know
-        // the topic yet ("does not host this topic-partition") instead of retrying.
-        waitForLeaders: false,
-        topics: missing.map((spec) => ({
-          topic: spec.name,
-          numPartitions: spec.partitions,
-          replicationFactor: spec.replicationFactor,
-          configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      });
-      await awaitLeaders(admin, missing.map((spec) => spec.name));
-      logger?.info('created topics', { topics: missing.map((spec) => spec.name) });
-    }
+    // Topics that copy another's partition count wait for it to exist.
+    await createTopics(admin, missing.filter((spec) => spec.partitionsLike === undefined));
+    await createTopics(admin, await withCopiedPartitions(admin, missing.filter((spec) => spec.partitionsLike !== undefined)));
+    if (missing.length > 0) logger?.info('created topics', { topics: missing.map((spec) => spec.name) });
     return missing.map((spec) => spec.name);
   } finally {
     await admin.disconnect();
   }
+};
+
+const createTopics = async (admin: Admin, specs: readonly TopicSpec[]): Promise<void> => {
+  if (specs.length === 0) return;
+  await admin.createTopics({
+    // Leaders are awaited below: kafkajs's own wait fails on a fresh broker that does not know
+    // the topic yet ("does not host this topic-partition") instead of retrying.
+    waitForLeaders: false,
+    topics: specs.map((spec) => ({
+      topic: spec.name,
+      numPartitions: spec.partitions,
+      replicationFactor: spec.replicationFactor,
+      configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+    })),
+  });
+  await awaitLeaders(admin, specs.map((spec) => spec.name));
+};
+
+/** The specs with the partition count of the topic each copies, where that topic exists. */
+const withCopiedPartitions = async (admin: Admin, specs: readonly TopicSpec[]): Promise<TopicSpec[]> => {
+  if (specs.length === 0) return [];
+  const existing = new Set(await admin.listTopics());
+  const sources = [...new Set(specs.flatMap((spec) => (spec.partitionsLike !== undefined && existing.has(spec.partitionsLike) ? [spec.partitionsLike] : [])))];
+  const { topics } = sources.length > 0 ? await admin.fetchTopicMetadata({ topics: sources }) : { topics: [] };
+  const counts = new Map(topics.map((topic) => [topic.name, topic.partitions.length]));
+  return specs.map((spec) => ({ ...spec, partitions: counts.get(spec.partitionsLike ?? '') || spec.partitions }));
 };
 
 /** Polls metadata until every partition of the topics has a leader, or fails after the timeout. */

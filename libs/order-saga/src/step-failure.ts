@@ -1,6 +1,6 @@
 import type { PaymentFailed, StockReservationFailed } from '@tributary/contracts';
 import type { TributaryError } from '@tributary/errors';
-import { causedBy, deadLetterTopic, derivedEventId, headerNames, positionsOf, type ConsumedEvent, type OutgoingEvent, type TransactionalEventProducer } from '@tributary/kafka';
+import { causedBy, deadLetterTopic, derivedEventId, headerNames, positionsOf, sourceTopicOf, type ConsumedEvent, type OutgoingEvent, type TransactionalEventProducer } from '@tributary/kafka';
 
 /** The negative outcome each saga step publishes when it dead-letters an order's record. */
 export type StepFailedEventType = 'StockReservationFailed' | 'PaymentFailed';
@@ -42,6 +42,7 @@ export const stepFailurePublisher =
   ({ producer, groupId, topic, eventType, handles, now = () => new Date() }: StepFailurePublisherOptions) =>
   async (parked: ConsumedEvent<unknown>, error: TributaryError): Promise<void> => {
     if (parked.event.eventType !== handles) return;
-    const event = stepFailedEvent(eventType, parked as ConsumedEvent<{ orderId: string }>, error, deadLetterTopic(parked.topic), now());
+    // A redriven record that failed again was parked in its source topic's dead-letter topic.
+    const event = stepFailedEvent(eventType, parked as ConsumedEvent<{ orderId: string }>, error, deadLetterTopic(sourceTopicOf(parked.topic, groupId)), now());
     await producer.publishAndCommit([{ topic, events: [event] }], { groupId, positions: positionsOf([parked]) });
   };

@@ -1,5 +1,5 @@
 import { closeServer, createHttpApp, type ReadinessChecks } from '@tributary/http';
-import { runnerOptionsFrom, serviceTopics, type ConsumerRunner, type EventProducer, type TransactionalEventProducer } from '@tributary/kafka';
+import { runnerOptionsFrom, serviceTopics, withRetryTopics, type ConsumerRunner, type EventProducer, type TransactionalEventProducer } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, type MetricsRegistry } from '@tributary/metrics';
 import type { Store, StoreOptions } from '@tributary/store';
@@ -52,9 +52,10 @@ interface Definition {
 /**
  * Defines a service by what it uses and its domain, and returns the function that starts it.
  * Start-up runs in one order: store, topics, producer, domain, HTTP server, consumer, background
- * tasks. Stop runs it backwards (tasks; the consumer stops fetching and commits the batch in hand;
- * the HTTP server; the domain's own resources; the producer; the store), and a start that fails
- * half-way closes what it had opened the same way.
+ * tasks. A consumer reads its group's retry topic of each topic it consumes too. Stop runs it
+ * backwards (tasks; the consumer stops fetching and commits the batch in hand; the HTTP server;
+ * the domain's own resources; the producer; the store), and a start that fails half-way closes
+ * what it had opened the same way.
  */
 export const defineService =
   <S extends SettingsFor<U>, const U extends Uses, E extends object = object>(definition: ServiceDefinition<U, S, E>, backbone: Backbone = liveBackbone): StartFunction<S, Started<U, E>> =>
@@ -76,7 +77,8 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
 
     const { consumes, produces } = uses;
     const kafka = consumes || produces ? { kafka: backbone.kafka({ brokers: settings.kafkaBrokers, clientId: name, logger, security: settings }), codec: backbone.codec(settings.schemaRegistryUrl) } : undefined;
-    if (kafka) await backbone.ensureTopics(kafka.kafka, serviceTopics({ consumes: consumes ?? [], produces }, settings), logger);
+    // A consumer's retry topics are where `tributary dlq redrive` sends back what its group parked.
+    if (kafka) await backbone.ensureTopics(kafka.kafka, serviceTopics({ consumes: consumes ?? [], produces, groupId: settings.groupId }, settings), logger);
     const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
     if (producer) {
       teardown.add(() => producer.disconnect());
@@ -92,7 +94,7 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
             logger,
             metrics,
             groupId: settings.groupId,
-            topics: consumes,
+            topics: withRetryTopics(consumes, settings.groupId),
             tracer,
             ...runnerOptionsFrom(settings),
             // While the store is down, partitions wait paused instead of spinning on retries.

@@ -74,12 +74,14 @@ describe('the service builder', () => {
       backbone,
     )(settings, quietLogger());
     const options = seen.runnerOptions;
-    expect(options).toMatchObject({ groupId: 'builder-group', topics: ['in'], sessionTimeoutMs: 30_000, partitionsConsumedConcurrently: 3, stallAfterMs: 60_000 });
+    // The group's retry topic of what it consumes, where a redrive sends back what it parked.
+    expect(options).toMatchObject({ groupId: 'builder-group', topics: ['in', 'in.retry.builder-group'], sessionTimeoutMs: 30_000, partitionsConsumedConcurrently: 3, stallAfterMs: 60_000 });
     expect(options).toMatchObject({ handleBatch, fromBeginning: false, probeIntervalMs: 250, stallCheckIntervalMs: 0 });
     expect(await options?.probe?.()).toBe(true);
-    // Consuming without producing: no producer, and only the topics read (with their dead-letter topics).
+    // Consuming without producing: no producer, and only the topics read (with their dead-letter and retry topics).
     expect(seen.producer).toBeUndefined();
-    expect(seen.topics?.map((topic) => topic.name)).toEqual(['in', 'in.dlq']);
+    expect(seen.topics?.map((topic) => topic.name)).toEqual(['in', 'in.dlq', 'in.retry.builder-group']);
+    expect(seen.topics?.find((topic) => topic.name === 'in.retry.builder-group')).toMatchObject({ partitionsLike: 'in', config: { 'retention.ms': '-1' } });
     expect(steps).not.toContain('producer.connect');
     await service.stop();
   });

@@ -18,7 +18,8 @@ import type { RunningService } from './lifecycle.ts';
 /**
  * What a service connects to; the builder opens nothing else. A service that consumes and
  * produces gets a transactional producer, so its outputs commit with the offsets they answer; one
- * that only produces (a command API) gets a plain one. Each consumed topic gets its dead-letter topic.
+ * that only produces (a command API) gets a plain one. Each consumed topic gets its dead-letter topic,
+ * and the consumer group its retry topic of it (where redriven records come back to that group alone).
  */
 export interface Uses {
   readonly store?: boolean;

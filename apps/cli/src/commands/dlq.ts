@@ -1,12 +1,12 @@
 import { TributaryError } from '@tributary/errors';
-import { isDeadLetterTopic } from '@tributary/kafka';
+import { deadLetterHeaders, isDeadLetterTopic } from '@tributary/kafka';
 import type { Command, Io, LeafCommand } from '../command.ts';
-import { inspectTopics, ensureLedger, openRedriver, readParked, type DlqTopics } from '../dlq/backbone.ts';
+import { inspectTopics, ensureLedger, missingRetryTopics, openRedriver, readParked, type DlqTopics } from '../dlq/backbone.ts';
 import { describeFilter, filterFields, parseFilter } from '../dlq/filter.ts';
 import { formatListTable, toListRow } from '../dlq/list-rows.ts';
 import type { SentTo } from '../dlq/ledger.ts';
-import type { ParkedRecord } from '../dlq/parked.ts';
-import { countByCode, planRedrive } from '../dlq/plan.ts';
+import { retryTargetOf, type ParkedRecord } from '../dlq/parked.ts';
+import { countByCode, countByGroup, planRedrive } from '../dlq/plan.ts';
 import { connectFromEnvironment, environmentHelp } from '../events/backbone.ts';
 import { parseLimit } from '../events/tail-start.ts';
 import { usageError } from '../usage-error.ts';
@@ -30,6 +30,18 @@ const parkedTopics = async (io: Io, topic: string, kafka: Parameters<typeof insp
 const position = (record: ParkedRecord): string => `${record.dlqPartition}:${record.dlqOffset}`;
 const origin = (record: ParkedRecord): string => (record.provenance ? `${record.provenance.originalTopic}:${record.provenance.originalPartition}:${record.provenance.originalOffset}` : '?');
 const code = (record: ParkedRecord): string => record.provenance?.errorCode || '(no code)';
+const target = (record: ParkedRecord): string => (record.provenance ? retryTargetOf(record.provenance) : '?');
+
+/** Stops before anything is sent: a record sent to a retry topic no member of its group reads would wait unseen. */
+const requireRetryTopics = async (kafka: Parameters<typeof missingRetryTopics>[0], records: readonly ParkedRecord[]): Promise<void> => {
+  const missing = await missingRetryTopics(kafka, records);
+  if (missing.length === 0) return;
+  const groups = [...new Set(records.filter((record) => missing.includes(target(record))).map((record) => record.provenance?.consumerGroup ?? ''))];
+  throw new TributaryError(
+    'NOT_FOUND',
+    `Nothing was sent: ${missing.join(', ')} does not exist. A consuming service creates its group's retry topics when it starts: start the service of group ${groups.join(', ')}, then run this again, or send back only other groups' records with --filter group=<group>.`,
+  );
+};
 
 const list: LeafCommand = {
   name: 'list',
@@ -39,9 +51,9 @@ const list: LeafCommand = {
   options: { limit: { type: 'string' }, json: { type: 'boolean' } },
   optionHelp: {
     limit: 'show the first N parked records (oldest first per DLQ partition)',
-    json: 'one JSON object per parked record, with the full error message',
+    json: 'one JSON object per parked record, with the full error message and its consumerGroup',
   },
-  details: `Reads <topic>.dlq from its earliest record up to its end at the start of the command, then stops. Columns: DLQ partition:offset, original topic:partition:offset, key, error code, attempts, first failure, when it was parked, whether it was redriven (and where to), error message. Reads with a throwaway consumer group that is deleted afterwards.\n\n${environmentHelp}`,
+  details: `Reads <topic>.dlq from its earliest record up to its end at the start of the command, then stops. Columns: DLQ partition:offset, original topic:partition:offset, the consumer group that parked it, key, error code, attempts, first failure, when it was parked, whether it was redriven (and where to), error message. Reads with a throwaway consumer group that is deleted afterwards.\n\n${environmentHelp}`,
   run: async ({ positionals, values, io }) => {
     const topic = oneTopic(positionals, 'tributary dlq list <topic>');
     const limit = parseLimit(typeof values['limit'] === 'string' ? values['limit'] : undefined);
@@ -67,18 +79,21 @@ const list: LeafCommand = {
 
 const redrive: LeafCommand = {
   name: 'redrive',
-  summary: 'send parked records back to their original topic, each at most once ever',
+  summary: 'send parked records back to the consumer group that parked each, through its retry topic, each at most once ever',
   usage: `tributary dlq redrive <topic> [--filter ${filterFields.map((f) => `${f}=...`).join(',')}] [--dry-run]`,
   positionals: true,
   options: { filter: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   optionHelp: {
     filter: 'only records matching every field: code (error code), key, partition and offset (in the original topic), group (consumer group that parked it); a field given twice matches either value',
-    'dry-run': 'show what would be sent back, send nothing',
+    'dry-run': 'show what would be sent back and where, send nothing',
   },
   details: [
-    'Each record goes back with its original key, value and headers, minus the dlq-* headers, plus redriven-from: <dlq>:<partition>:<offset>.',
+    'Each record goes to <topic>.retry.<group>, the retry topic of the consumer group that parked it (its dlq-consumer-group header), which only that group reads:',
+    'the other groups of <topic>, which handled the record the first time, never see it again. The group handles it as a record of <topic>; should it fail again, it is parked in <topic>.dlq again under its original position.',
+    'It goes with its original key, value and headers, minus the dlq-* ones, plus redriven-from: <dlq>:<partition>:<offset> and retry-original-topic, -partition and -offset (its position in <topic>).',
+    'A consuming service creates its retry topics when it starts, with the partitions of their source; if one the records need does not exist, nothing is sent. Records parked without a consumer group are left alone.',
     'Every record sent back is written to the ledger <topic>.dlq.redriven (compacted, key <dlqPartition>:<dlqOffset>) in the same Kafka transaction, so a record is sent back at most once, whatever the filters of later runs, and a run that crashes leaves nothing half done: run it again.',
-    'Consumers of <topic> must read committed records (the kafkajs default) to see only finished redrives.',
+    'Consumers must read committed records (the kafkajs default) to see only finished redrives.',
     '',
     environmentHelp,
   ].join('\n'),
@@ -100,11 +115,12 @@ const redrive: LeafCommand = {
       io.err(`dlq: reading ${topics.dlq}${topics.ledgerExists || redriver ? ` and ${topics.ledger}` : ''}`);
       const { parked, ledger } = await readParked(kafka, redriver ? { ...topics, ledgerExists: true } : topics);
       const plan = planRedrive(parked, ledger, filter);
-      io.err(`dlq: ${parked.length} parked record(s), ${plan.send.length + plan.alreadyRedriven.length + plan.noProvenance.length} matching ${describeFilter(filter)}`);
+      io.err(`dlq: ${parked.length} parked record(s), ${parked.length - plan.notMatching} matching ${describeFilter(filter)}`);
+      await requireRetryTopics(kafka, plan.send);
 
       const sent: { record: ParkedRecord; to: SentTo }[] = [];
       if (dryRun) {
-        for (const record of plan.send) io.out(`would send ${position(record)} (${origin(record)}) key ${record.key ?? '-'} ${code(record)}`);
+        for (const record of plan.send) io.out(`would send ${position(record)} (${origin(record)}) key ${record.key ?? '-'} ${code(record)} -> ${target(record)}`);
       } else if (redriver && plan.send.length > 0) {
         await redriver.redrive(plan.send, (chunk) => {
           for (const item of chunk) io.out(`sent ${position(item.record)} (${origin(item.record)}) key ${item.record.key ?? '-'} ${code(item.record)} -> ${item.to.topic}:${item.to.partition}:${item.to.offset}`);
@@ -113,8 +129,11 @@ const redrive: LeafCommand = {
       }
 
       const records = dryRun ? plan.send : sent.map((item) => item.record);
-      io.out(`${dryRun ? 'would send back' : 'sent back'} ${records.length} record(s) to ${topic}${records.length > 0 ? `: ${countByCode(records)}` : ''}`);
+      io.out(`${dryRun ? 'would send back' : 'sent back'} ${records.length} record(s)${records.length > 0 ? ` to the retry topics of ${countByGroup(records)}: ${countByCode(records)}` : ''}`);
       io.out(`skipped ${plan.alreadyRedriven.length} already redriven${plan.alreadyRedriven.length > 0 ? `: ${countByCode(plan.alreadyRedriven)}` : ''}`);
+      if (plan.noGroup.length > 0) {
+        io.out(`left ${plan.noGroup.length} without a consumer group (no ${deadLetterHeaders.consumerGroup} header), so no retry topic to go to: ${plan.noGroup.map(position).join(', ')}`);
+      }
       if (plan.noProvenance.length > 0) {
         io.out(`left ${plan.noProvenance.length} without provenance headers (no dlq-original-topic/partition/offset): ${plan.noProvenance.map(position).join(', ')}`);
       }
@@ -128,6 +147,6 @@ const redrive: LeafCommand = {
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'dead letters: list what is parked in <topic>.dlq, send it back after a fix',
+  summary: 'dead letters: list what is parked in <topic>.dlq, send it back to the group that parked it after a fix',
   subcommands: [list, redrive],
 };

@@ -20,7 +20,8 @@ export const replayCommand: LeafCommand = {
   details: [
     `Projections: ${projectionNames}.`,
     '',
-    'Folds the projection\'s topics with a consumer group of its own into a shadow collection while the',
+    'Folds the projection\'s topics (and the live projector\'s retry topics of them, where redriven records',
+    'wait) with a consumer group of its own into a shadow collection while the',
     'live copy keeps serving and the live projector keeps running. Once the shadow has caught up with the',
     'live group, readers and the projector are switched to it through the read model\'s alias (within a',
     'second); the shadow then reads past what the live projector wrote to the old copy meanwhile. A replay',

@@ -59,7 +59,8 @@ export interface TopicPlan {
 /**
  * The topics the services create at start (serviceTopics): every stream with unlimited retention,
  * and the dead-letter topic of each, since every stream has a consumer. A dead-letter topic gets
- * its stream's partition count.
+ * its stream's partition count. The consumers' retry topics are left to them: they copy their
+ * source's partitions, and their names need the group ids.
  */
 export const plannedTopics = ({ streams, partitions, replicationFactor, overrides, deadLetters }: TopicPlan): TopicSpec[] => {
   const unknown = [...overrides.keys()].filter((name) => !streams.includes(name));
@@ -161,6 +162,8 @@ const ensure: LeafCommand = {
     'so a second run changes nothing; one whose partition count differs is reported, never changed (more',
     'partitions would move keys and break per-order ordering). Prints each topic with its partitions,',
     'replicas, retention and whether it was created. Exit code 1 when Kafka refuses or cannot be reached.',
+    'Each consuming service creates its group\'s retry topics (<topic>.retry.<group>, where `tributary dlq',
+    'redrive` sends what the group parked) itself at start, with the partitions of their source topic.',
     '',
     environmentHelp,
   ].join('\n'),

@@ -3,7 +3,7 @@ import { deadLetterTopic, ensureTopics, redriveMessage } from '@tributary/kafka'
 import { Partitioners, type Kafka, type Message, type PartitionMetadata, type Producer, type Transaction } from 'kafkajs';
 import { readToEnd } from '../events/read-to-end.ts';
 import { foldLedger, ledgerMessage, redriveLedgerTopic, type LedgerEntry, type SentTo } from './ledger.ts';
-import { toParked, type ParkedRecord } from './parked.ts';
+import { retryTargetOf, toParked, type ParkedRecord } from './parked.ts';
 
 export interface DlqTopics {
   topic: string;
@@ -29,6 +29,25 @@ export const inspectTopics = async (kafka: Kafka, topic: string): Promise<DlqTop
       replicationFactor = Math.max(1, topics[0]?.partitions[0]?.replicas.length ?? 1);
     }
     return { topic, dlq, ledger, topicExists: existing.has(topic), dlqExists: existing.has(dlq), ledgerExists: existing.has(ledger), replicationFactor };
+  } catch (cause) {
+    throw new TributaryError('KAFKA_UNAVAILABLE', `Cannot list the topics of the broker: ${(cause as Error).message}`, { cause });
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
+ * The retry topics the records go to that do not exist. A consuming service creates its group's
+ * retry topics when it starts; until one exists, no member of that group would read what is sent.
+ */
+export const missingRetryTopics = async (kafka: Kafka, records: readonly ParkedRecord[]): Promise<string[]> => {
+  const targets = [...new Set(records.flatMap((record) => (record.provenance ? [retryTargetOf(record.provenance)] : [])))];
+  if (targets.length === 0) return [];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return targets.filter((topic) => !existing.has(topic));
   } catch (cause) {
     throw new TributaryError('KAFKA_UNAVAILABLE', `Cannot list the topics of the broker: ${(cause as Error).message}`, { cause });
   } finally {
@@ -100,14 +119,19 @@ export const openRedriver = async (kafka: Kafka, topics: DlqTopics): Promise<Red
     return partitions;
   };
 
-  /** Keyed records go where every producer of the topic sends that key; unkeyed ones to their old partition. */
+  /**
+   * To the retry topic of the group that parked the record. It has its source's partitions, so a
+   * keyed record goes to the partition number every producer of the source sends that key to; an
+   * unkeyed one to its old partition.
+   */
   const prepare = async (record: ParkedRecord): Promise<{ record: ParkedRecord; topic: string; message: Message & { partition: number } }> => {
     const provenance = record.provenance;
     if (!provenance) throw new TributaryError('INTERNAL', `parked record ${record.dlqPartition}:${record.dlqOffset} has no provenance`);
+    const topic = retryTargetOf(provenance);
     const message = redriveMessage(record.message, topics.dlq, record.dlqPartition);
-    const partitionMetadataList = await partitionMetadata(provenance.originalTopic);
-    const partition = message.key ? choosePartition({ topic: provenance.originalTopic, partitionMetadata: partitionMetadataList, message }) : provenance.originalPartition;
-    return { record, topic: provenance.originalTopic, message: { ...message, partition } };
+    const partitionMetadataList = await partitionMetadata(topic);
+    const partition = message.key ? choosePartition({ topic, partitionMetadata: partitionMetadataList, message }) : provenance.originalPartition;
+    return { record, topic, message: { ...message, partition } };
   };
 
   const sendChunk = async (tx: Transaction, chunk: readonly ParkedRecord[]): Promise<{ record: ParkedRecord; to: SentTo }[]> => {

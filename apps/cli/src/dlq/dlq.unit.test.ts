@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { describeFilter, matchesFilter, parseFilter } from './filter.ts';
 import { foldLedger, ledgerMessage } from './ledger.ts';
 import { formatListTable, toListRow } from './list-rows.ts';
-import { toParked, type ParkedRecord } from './parked.ts';
-import { countByCode, planRedrive } from './plan.ts';
+import { retryTargetOf, toParked, type ParkedRecord } from './parked.ts';
+import { countByCode, countByGroup, planRedrive } from './plan.ts';
 
 const provenance = (overrides: Partial<Provenance> = {}): Provenance => ({
   originalTopic: 'orders',
@@ -92,6 +92,23 @@ describe('planning a redrive', () => {
     expect(all.noProvenance.map((r) => r.key)).toEqual(['o-5']);
     expect(countByCode(all.send)).toBe('DECODE_FAILED 2, TIMEOUT 1');
   });
+
+  it('leaves a record that does not name the group that parked it, since no retry topic is its own', () => {
+    const records = [parkedAt('0', 'o-1'), parkedAt('1', 'o-2', { consumerGroup: 'inventory-service' }), parkedAt('2', 'o-3', { consumerGroup: '' })];
+    const plan = planRedrive(records, new Map(), {});
+    expect(plan.send.map((r) => r.key)).toEqual(['o-1', 'o-2']);
+    expect(plan.noGroup.map((r) => r.key)).toEqual(['o-3']);
+    expect(countByGroup(plan.send)).toBe('inventory-service 1, order-projector 1');
+  });
+});
+
+describe('where a redrive sends a parked record', () => {
+  it('to the retry topic of the group that parked it, of the topic it came from', () => {
+    expect(retryTargetOf(provenance())).toBe('orders.retry.order-projector');
+    expect(retryTargetOf(provenance({ consumerGroup: 'inventory-service' }))).toBe('orders.retry.inventory-service');
+    // Parked while read from the retry topic without the headers naming its first position.
+    expect(retryTargetOf(provenance({ originalTopic: 'orders.retry.order-projector' }))).toBe('orders.retry.order-projector');
+  });
 });
 
 describe('dlq list rows', () => {
@@ -101,10 +118,10 @@ describe('dlq list rows', () => {
     const row = toListRow(record, ledger);
     expect(row).toMatchObject({ dlqPartition: 0, dlqOffset: '7', originalTopic: 'orders', originalPartition: 2, originalOffset: '41', key: 'o-1', errorCode: 'DECODE_FAILED', attempts: 1, redriven: { to: 'orders:2:99' } });
     const [header, line] = formatListTable([row, toListRow(parkedAt('8', null, null), ledger)]);
-    expect(header).toMatch(/^DLQ {2}ORIGINAL\s+KEY\s+CODE\s+ATTEMPTS\s+FIRST FAILURE\s+PARKED AT\s+REDRIVEN\s+MESSAGE$/);
-    expect(line).toContain('0:7  orders:2:41      o-1  DECODE_FAILED');
+    expect(header).toMatch(/^DLQ {2}ORIGINAL\s+GROUP\s+KEY\s+CODE\s+ATTEMPTS\s+FIRST FAILURE\s+PARKED AT\s+REDRIVEN\s+MESSAGE$/);
+    expect(line).toContain('0:7  orders:2:41      order-projector  o-1  DECODE_FAILED');
     expect(line).toContain('yes -> orders:2:99  line one line two x');
     expect(line?.endsWith('…')).toBe(true);
-    expect(formatListTable([toListRow(parkedAt('8', null, null), ledger)])[1]).toMatch(/^0:8 {2}\(no provenance\) {2}- {4}- /);
+    expect(formatListTable([toListRow(parkedAt('8', null, null), ledger)])[1]).toMatch(/^0:8 {2}\(no provenance\) {2}- {6}- {4}- /);
   });
 });

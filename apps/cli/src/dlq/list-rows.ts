@@ -13,6 +13,7 @@ export interface ListRow {
   errorCode: string | null;
   errorMessage: string | null;
   attempts: number | null;
+  /** The consumer group that parked the record: a redrive sends it to that group's retry topic. */
   consumerGroup: string | null;
   firstFailureAt: string | null;
   parkedAt: string | null;
@@ -49,10 +50,11 @@ const oneLine = (text: string): string => {
 
 export const formatListTable = (rows: readonly ListRow[]): string[] =>
   formatTable(
-    ['DLQ', 'ORIGINAL', 'KEY', 'CODE', 'ATTEMPTS', 'FIRST FAILURE', 'PARKED AT', 'REDRIVEN', 'MESSAGE'],
+    ['DLQ', 'ORIGINAL', 'GROUP', 'KEY', 'CODE', 'ATTEMPTS', 'FIRST FAILURE', 'PARKED AT', 'REDRIVEN', 'MESSAGE'],
     rows.map((row) => [
       `${row.dlqPartition}:${row.dlqOffset}`,
       row.originalTopic === null ? '(no provenance)' : `${row.originalTopic}:${row.originalPartition}:${row.originalOffset}`,
+      row.consumerGroup ?? '-',
       row.key ?? '-',
       row.errorCode ?? '-',
       row.attempts === null ? '-' : String(row.attempts),

@@ -1,4 +1,4 @@
-import { readProvenance, type Provenance } from '@tributary/kafka';
+import { readProvenance, retryTopic, sourceTopicOf, type Provenance } from '@tributary/kafka';
 import type { KafkaMessage } from 'kafkajs';
 
 /** A record parked in `<topic>.dlq`: where it sits there, and where it came from and why. */
@@ -21,3 +21,10 @@ export const toParked = (dlqPartition: number, message: KafkaMessage): ParkedRec
 
 /** A parked record's identity: its position in the DLQ, which never changes. */
 export const parkedId = (record: Pick<ParkedRecord, 'dlqPartition' | 'dlqOffset'>): string => `${record.dlqPartition}:${record.dlqOffset}`;
+
+/**
+ * Where a redrive sends a parked record: the retry topic of the group that parked it, of the topic
+ * it first came from (a record parked while read from a retry topic names that topic as its own).
+ */
+export const retryTargetOf = ({ originalTopic, consumerGroup }: Pick<Provenance, 'originalTopic' | 'consumerGroup'>): string =>
+  retryTopic(sourceTopicOf(originalTopic, consumerGroup), consumerGroup);

@@ -2,6 +2,7 @@ import type { AvroCodec } from '@tributary/avro';
 import { backboneSettings, loadSettings, topicSettings } from '@tributary/config';
 import { orderProjectorSettings } from '@tributary/order-projector/settings';
 import { findProjection, projections, type ProjectionDefinition } from '@tributary/order-views';
+import { withRetryTopics } from '@tributary/kafka';
 import { connectStore, type Store } from '@tributary/store';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Io } from '../command.ts';
@@ -11,6 +12,7 @@ import { usageError } from '../usage-error.ts';
 /** Everything a replay or a verification works with: the projection, its topics, Kafka and the store. */
 export interface ProjectionContext {
   readonly definition: ProjectionDefinition;
+  /** The source topics, then the live projector's retry topics of them. */
   readonly topics: readonly string[];
   /** The live projector's consumer group: the positions a rebuilt copy catches up with. */
   readonly liveGroup: string;
@@ -37,6 +39,17 @@ export const chooseProjection = (name: string | undefined, usage: string): Proje
   return definition;
 };
 
+/**
+ * The projection's source topics, and the live projector's retry topics of them that exist. A
+ * redriven record is a copy of one its source still holds: folding both changes nothing (the
+ * projections fold facts), and one that only ever reached the read model through a redrive is
+ * still in the rebuild.
+ */
+const projectionTopics = async (admin: Admin, sources: readonly string[], liveGroup: string): Promise<string[]> => {
+  const existing = new Set(await admin.listTopics());
+  return withRetryTopics(sources, liveGroup).filter((topic) => sources.includes(topic) || existing.has(topic));
+};
+
 export const withProjectionContext = async <T>(io: Io, definition: ProjectionDefinition, clientId: string, action: (context: ProjectionContext) => Promise<T>): Promise<T> => {
   const settings = loadSettings(
     {
@@ -53,7 +66,8 @@ export const withProjectionContext = async <T>(io: Io, definition: ProjectionDef
   const admin = kafka.admin();
   try {
     await admin.connect();
-    return await action({ definition, topics: definition.sourceTopics(settings), liveGroup: settings.liveGroup, kafka, admin, codec, store });
+    const topics = await projectionTopics(admin, definition.sourceTopics(settings), settings.liveGroup);
+    return await action({ definition, topics, liveGroup: settings.liveGroup, kafka, admin, codec, store });
   } finally {
     await admin.disconnect();
     await store.close();

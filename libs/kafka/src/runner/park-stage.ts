@@ -1,7 +1,8 @@
 import type { TributaryError } from '@tributary/errors';
 import type { KafkaMessage, Producer } from 'kafkajs';
-import { deadLetterMessage, deadLetterTopic } from '../dead-letter.ts';
+import { deadLetterMessage } from '../dead-letter.ts';
 import { headerNames, readHeaders } from '../envelope.ts';
+import { parkingTopicOf, recordOrigin } from '../retry-topics.ts';
 import type { StageContext } from './stage.ts';
 
 export interface Failure {
@@ -13,22 +14,22 @@ export interface Failure {
 export type Park = (topic: string, partition: number, message: KafkaMessage, failure: Failure) => Promise<void>;
 
 /**
- * Parks a record in its topic's dead-letter topic, with its provenance (where it came from, which
+ * Parks a record in its original topic's dead-letter topic, with its provenance (where it came from, which
  * group failed it, why and how often), and waits for every replica to have it before the runner
  * commits past it.
  */
 export const createParker = (stage: StageContext, producer: Pick<Producer, 'send'>): Park => async (topic, partition, message, { error, attempts, firstFailureAt }) => {
   const { groupId, metrics, logger } = stage;
   const headers = readHeaders(message.headers);
-  const destination = deadLetterTopic(topic);
+  // A record redriven to this group's retry topic is parked again under its first position.
+  const origin = recordOrigin(topic, partition, message, groupId);
+  const destination = parkingTopicOf(origin, groupId);
   await producer.send({
     topic: destination,
     acks: -1,
     messages: [
       deadLetterMessage(message, {
-        originalTopic: topic,
-        originalPartition: partition,
-        originalOffset: message.offset,
+        ...origin,
         consumerGroup: groupId,
         errorCode: error.code,
         errorMessage: error.message,
