@@ -53,6 +53,8 @@ const fastFailure = {
   MONGODB_TIMEOUT_MS: '3000',
   TOPIC_PARTITIONS: '3',
   COMMAND_RATE_LIMIT: '0',
+  // A third of the default: an order the flow has dropped shows as stuck within seconds of a fault.
+  ORDER_DEADLINE_MS: '10000',
 };
 
 const stopProcess = async (service: ServiceProcess): Promise<void> => {
