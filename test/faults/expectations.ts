@@ -16,11 +16,14 @@ export const expectKept = async (run: ScenarioRun, results: ScenarioResult[], lo
   expect(run.load.accepted.length).toBeGreaterThan(0);
 };
 
-/** The payment step failed for some orders, and the saga rejected each for that, not at its deadline. */
+/**
+ * The payment step failed for some orders and the saga rejected them for it, without waiting for
+ * their deadline. Orders the deadline rejected before their payment was tried are fine: a loaded
+ * machine makes some.
+ */
 export const expectRejectedAtOnce = (run: ScenarioRun): void => {
-  const outcomes = JSON.stringify(run.verdict.outcomes);
-  expect(run.verdict.outcomes['REJECTED: payment failed'], outcomes).toBeGreaterThan(0);
-  expect(run.verdict.outcomes['REJECTED: deadline'] ?? 0, outcomes).toBe(0);
+  expect(run.verdict.outcomes['REJECTED: payment failed'], JSON.stringify(run.verdict.outcomes)).toBeGreaterThan(0);
+  expect(run.verdict.failuresOverlooked, 'orders rejected at their deadline after their payment had failed').toEqual([]);
 };
 
 /** ISO 4217's code for testing: no real payment is ever made in it. */

@@ -1,7 +1,7 @@
 import { runTributary } from '../support.ts';
 import { flowApps, type Flow } from './flow.ts';
 import type { Catalogue, LoadOutcome, OrderLine } from './load.ts';
-import { countOutcomes, expectedCharges, stuckAfter, type OrderView } from './outcomes.ts';
+import { countOutcomes, expectedCharges, failuresOverlooked, stuckAfter, type OrderView } from './outcomes.ts';
 import { awaitFinal, customerOrders, getJson, readView, settle } from './read-model.ts';
 
 interface CustomerSummary {
@@ -20,6 +20,8 @@ export interface Verdict {
   duplicated: string[];
   /** How the final orders ended: status, and what rejected each rejected one (see outcomeOf). */
   outcomes: Record<string, number>;
+  /** Orders rejected at their deadline well after a step had stated its failure (see failuresOverlooked). */
+  failuresOverlooked: string[];
   /** From the end of the fault until every accepted order was final (or the time to be final was up). */
   recoveredInMs: number;
   /** Every other broken promise, in words. */
@@ -37,6 +39,9 @@ export interface Expectations {
   /** How long past the deadline, counted from the end of the fault or the load, every accepted order gets to be final. */
   marginMs: number;
 }
+
+/** Time for a step's failure to reach the saga: a rejection at the deadline later than this after it overlooked it. */
+const failureSlackMs = 5_000;
 
 const repeatedSteps = (view: OrderView): string[] => {
   const seen = new Set<string>();
@@ -169,6 +174,7 @@ export const checkInvariants = async (flow: Flow, load: LoadOutcome, expected: E
   // With orders lost or stuck the verdict is already failed: the other checks get a short look, not a long wait.
   const patience = (ms: number): number => (lost.length + stuck.length > 0 ? Math.min(ms, 3_000) : ms);
   const outcomes = countOutcomes(views.values());
+  const overlooked = failuresOverlooked(views.values(), failureSlackMs);
 
   for (const view of views.values()) if (repeatedSteps(view).length > 0) duplicated.add(view.orderId);
 
@@ -195,5 +201,15 @@ export const checkInvariants = async (flow: Flow, load: LoadOutcome, expected: E
   violations.push(...(await checkReadiness(flow, patience(30_000))));
   phase('readiness');
 
-  return { final: load.accepted.length - lost.length - stuck.length, lost, stuck, duplicated: [...duplicated], outcomes, recoveredInMs, violations, phases };
+  return {
+    final: load.accepted.length - lost.length - stuck.length,
+    lost,
+    stuck,
+    duplicated: [...duplicated],
+    outcomes,
+    failuresOverlooked: overlooked,
+    recoveredInMs,
+    violations,
+    phases,
+  };
 };

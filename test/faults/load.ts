@@ -48,7 +48,7 @@ const freeUnitPrice = '0.00';
  * also asks for the scarce SKU, every seventh is priced to be declined, every eleventh is free, and
  * every fourth is in the catalogue's other currency if it has one.
  */
-export const orderFor = (n: number, catalogue: Catalogue): { customerId: string; currency: string; lines: OrderLine[] } => {
+export const orderFor = (n: number, catalogue: Catalogue): Omit<PlacedOrder, 'orderId'> => {
   const customerId = catalogue.customers[n % catalogue.customers.length] ?? 'customer';
   const sku = catalogue.plentiful[n % catalogue.plentiful.length] ?? 'sku';
   const free = n % 11 === 10;

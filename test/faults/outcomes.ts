@@ -13,6 +13,8 @@ export interface OrderView {
   items: { sku: string; quantity: number }[];
   total: string | null;
   timeline: { step: string; at: string }[];
+  /** Why it was rejected or declined: the saga's rejection detail once it is rejected. */
+  reason: string | null;
 }
 
 /**
@@ -57,32 +59,49 @@ const moneyScale = 4;
  */
 export const expectedCharges = (view: Pick<OrderView, 'total'>): number => (view.total !== null && parseDecimal(view.total, moneyScale) === 0n ? 0 : 1);
 
-/** The step that explains a rejection, in the order the saga weighs them; none of them means the deadline did it. */
-const rejectionCauses: readonly [step: string, cause: string][] = [
-  ['STOCK_REJECTED', 'out of stock'],
-  ['STOCK_FAILED', 'stock failed'],
-  ['PAYMENT_DECLINED', 'payment declined'],
-  ['PAYMENT_FAILED', 'payment failed'],
+/**
+ * What a rejection's reason says caused it. The read model keeps the saga's detail (see rejectionOf
+ * in libs/order-saga/src/decide.ts), or its reason code when there is no detail.
+ */
+const rejectionCauses: readonly [pattern: RegExp, cause: string][] = [
+  [/^(not enough stock|OUT_OF_STOCK)/, 'out of stock'],
+  [/^stock reservation failed/, 'stock failed'],
+  [/^(payment declined|PAYMENT_DECLINED)/, 'payment declined'],
+  [/^payment failed/, 'payment failed'],
+  [/^(no outcome by the deadline|DEADLINE_EXCEEDED)/, 'deadline'],
 ];
 
-/**
- * How a final order ended, for the verdict's counts: its status, and for a rejection the first
- * step that came no later than it. A step failure seen only after the rejection did not cause it.
- */
-export const outcomeOf = (view: Pick<OrderView, 'status' | 'timeline'>): string => {
+/** How a final order ended, for the verdict's counts: its status, and for a rejection what caused it. */
+export const outcomeOf = (view: Pick<OrderView, 'status' | 'reason'>): string => {
   if (view.status !== 'REJECTED') return view.status;
-  const rejectedAt = view.timeline.find((entry) => entry.step === 'REJECTED')?.at;
-  const before = new Set(view.timeline.filter((entry) => rejectedAt === undefined || entry.at <= rejectedAt).map((entry) => entry.step));
-  const cause = rejectionCauses.find(([step]) => before.has(step))?.[1] ?? 'deadline';
+  const cause = rejectionCauses.find(([pattern]) => pattern.test(view.reason ?? ''))?.[1] ?? 'other';
   return `REJECTED: ${cause}`;
 };
 
 /** How many orders ended each way. */
-export const countOutcomes = (views: Iterable<Pick<OrderView, 'status' | 'timeline'>>): Record<string, number> => {
+export const countOutcomes = (views: Iterable<Pick<OrderView, 'status' | 'reason'>>): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const view of views) {
     const outcome = outcomeOf(view);
     counts[outcome] = (counts[outcome] ?? 0) + 1;
   }
   return counts;
+};
+
+const stepFailures = new Set(['STOCK_FAILED', 'PAYMENT_FAILED']);
+
+/**
+ * Orders rejected at their deadline although a step had stated its failure at least `slackMs`
+ * before: the saga ranks a failed step above the deadline, so it missed or ignored that fact. The
+ * slack leaves room for a failure stated just before the deadline, still on its way to the saga.
+ */
+export const failuresOverlooked = (views: Iterable<Pick<OrderView, 'orderId' | 'status' | 'reason' | 'timeline'>>, slackMs: number): string[] => {
+  const overlooked: string[] = [];
+  for (const view of views) {
+    if (outcomeOf(view) !== 'REJECTED: deadline') continue;
+    const rejectedAt = Date.parse(view.timeline.find((entry) => entry.step === 'REJECTED')?.at ?? '');
+    const failedAt = Math.min(...view.timeline.filter((entry) => stepFailures.has(entry.step)).map((entry) => Date.parse(entry.at)));
+    if (rejectedAt - failedAt >= slackMs) overlooked.push(view.orderId);
+  }
+  return overlooked;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOutcomes, expectedCharges, outcomeOf, standingOf, stuckAfter } from './outcomes.ts';
+import { countOutcomes, expectedCharges, failuresOverlooked, outcomeOf, standingOf, stuckAfter } from './outcomes.ts';
 
 const at = (second: number): string => new Date(Date.UTC(2026, 11, 1, 12, 0, second)).toISOString();
 const timeline = (...steps: [string, number][]) => steps.map(([step, second]) => ({ step, at: at(second) }));
@@ -27,20 +27,30 @@ describe('the charges a confirmed order should have', () => {
 });
 
 describe('how a final order ended', () => {
-  it('names a rejection by the step that came before it', () => {
-    expect(outcomeOf({ status: 'REJECTED', timeline: timeline(['PLACED', 0], ['STOCK_REJECTED', 1], ['REJECTED', 2]) })).toBe('REJECTED: out of stock');
-    expect(outcomeOf({ status: 'REJECTED', timeline: timeline(['PLACED', 0], ['STOCK_RESERVED', 1], ['PAYMENT_FAILED', 2], ['REJECTED', 2], ['STOCK_RELEASED', 3]) })).toBe('REJECTED: payment failed');
-    expect(outcomeOf({ status: 'REJECTED', timeline: timeline(['PLACED', 0], ['STOCK_RESERVED', 1], ['PAYMENT_DECLINED', 2], ['REJECTED', 3]) })).toBe('REJECTED: payment declined');
-  });
+  const rejected = (reason: string | null, ...steps: [string, number][]) => ({ orderId: 'order-1', status: 'REJECTED', reason, timeline: timeline(...steps) });
 
-  it('puts a rejection no step explains, or one before the step failed, down to the deadline', () => {
-    expect(outcomeOf({ status: 'REJECTED', timeline: timeline(['PLACED', 0], ['STOCK_RESERVED', 1], ['REJECTED', 10]) })).toBe('REJECTED: deadline');
-    expect(outcomeOf({ status: 'REJECTED', timeline: timeline(['PLACED', 0], ['STOCK_RESERVED', 1], ['REJECTED', 10], ['PAYMENT_FAILED', 12]) })).toBe('REJECTED: deadline');
+  it("names a rejection by the saga's reason for it", () => {
+    expect(outcomeOf(rejected('not enough stock for SKU-1'))).toBe('REJECTED: out of stock');
+    expect(outcomeOf(rejected('payment failed (UPSTREAM_REJECTED): The gateway does not accept payments in XTS'))).toBe('REJECTED: payment failed');
+    expect(outcomeOf(rejected('payment declined: AMOUNT_OVER_LIMIT'))).toBe('REJECTED: payment declined');
+    expect(outcomeOf(rejected('stock reservation failed (STORE_UNAVAILABLE): down'))).toBe('REJECTED: stock failed');
+    expect(outcomeOf(rejected('no outcome by the deadline at 2026-12-01T12:00:10.000Z'))).toBe('REJECTED: deadline');
+    expect(outcomeOf(rejected('DEADLINE_EXCEEDED'))).toBe('REJECTED: deadline');
+    expect(outcomeOf(rejected(null))).toBe('REJECTED: other');
+    expect(outcomeOf({ status: 'CONFIRMED', reason: null })).toBe('CONFIRMED');
   });
 
   it('counts the orders of each outcome', () => {
-    const confirmed = { status: 'CONFIRMED', timeline: timeline(['PLACED', 0], ['CONFIRMED', 1]) };
-    const short = { status: 'REJECTED', timeline: timeline(['STOCK_REJECTED', 1], ['REJECTED', 2]) };
-    expect(countOutcomes([confirmed, short, confirmed])).toEqual({ CONFIRMED: 2, 'REJECTED: out of stock': 1 });
+    const confirmed = { status: 'CONFIRMED', reason: null };
+    expect(countOutcomes([confirmed, rejected('not enough stock'), confirmed])).toEqual({ CONFIRMED: 2, 'REJECTED: out of stock': 1 });
+  });
+
+  it('flags an order rejected at its deadline well after its payment had failed, not one whose failure came late', () => {
+    const deadline = 'no outcome by the deadline at 2026-12-01T12:00:10.000Z';
+    const overlooked = rejected(deadline, ['PLACED', 0], ['STOCK_RESERVED', 1], ['PAYMENT_FAILED', 2], ['REJECTED', 10]);
+    const lateFailure = { ...rejected(deadline, ['PLACED', 0], ['STOCK_RESERVED', 1], ['PAYMENT_FAILED', 8], ['REJECTED', 10]), orderId: 'order-2' };
+    const neverFailed = { ...rejected(deadline, ['PLACED', 0], ['STOCK_RESERVED', 1], ['REJECTED', 10]), orderId: 'order-3' };
+    const forTheFailure = { ...rejected('payment failed (UPSTREAM_REJECTED): no', ['PAYMENT_FAILED', 2], ['REJECTED', 9]), orderId: 'order-4' };
+    expect(failuresOverlooked([overlooked, lateFailure, neverFailed, forTheFailure], 5_000)).toEqual(['order-1']);
   });
 });
