@@ -3,6 +3,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadSettings } from '@tributary/config';
+import { ordersServiceSettings } from '@tributary/orders-service/settings';
 import { stackUp, type StackEndpoints } from '@tributary/stack';
 import { acceptedIds, checkCounts, countsHold, formatCounts } from './count-check.ts';
 import { installK6, runK6 } from './k6.ts';
@@ -12,10 +14,12 @@ import { startLocalServices, type Targets } from './services.ts';
 const usage = `Usage: npm run load [-- --full] [--soak] [--scenario commands,queries,end-to-end]
   Runs the k6 scenarios under load/scenarios (smoke mode unless --full; --soak runs only the soak
   scenario, for an hour by default) and then checks that every accepted order is in the read model
-  exactly once. Exits non-zero if a threshold or the count check fails.
+  exactly once and final (CONFIRMED, REJECTED or CANCELLED) once the saga deadline has passed.
+  Exits non-zero if a threshold or the count check fails.
 
   Targets: ORDERS_API_URL and QUERY_API_URL (with INVENTORY_URL to stock the SKUs, else stock
-  LOAD_SKUS beforehand, and mind COMMAND_RATE_LIMIT there); without them, every service starts in
+  LOAD_SKUS beforehand, and mind COMMAND_RATE_LIMIT there; ORDER_DEADLINE_MS: their saga's
+  deadline, if not the default 30000); without them, every service starts in
   this process on the local backbone (KAFKA_BROKERS, SCHEMA_REGISTRY_URL and MONGODB_URI, or the
   local stack, started if not running), with its own topics and database and no rate limit.
 
@@ -49,7 +53,9 @@ const targetsFrom = async (env: NodeJS.ProcessEnv): Promise<Targets & { runId: s
   const queryApiUrl = env['QUERY_API_URL'];
   if (ordersApiUrl && queryApiUrl) {
     const inventoryUrl = env['INVENTORY_URL'];
-    return { runId: randomBytes(4).toString('hex'), ordersApiUrl, queryApiUrl, ...(inventoryUrl ? { inventoryUrl } : {}), stop: () => Promise.resolve() };
+    // Read as orders-service reads it: the same variable, the same default and the same limits.
+    const { orderDeadlineMs } = loadSettings({ orderDeadlineMs: ordersServiceSettings.orderDeadlineMs }, env);
+    return { runId: randomBytes(4).toString('hex'), ordersApiUrl, queryApiUrl, ...(inventoryUrl ? { inventoryUrl } : {}), orderDeadlineMs, stop: () => Promise.resolve() };
   }
   console.error('load: starting every service in this process');
   const level = env['LOG_LEVEL'];
@@ -108,8 +114,8 @@ const main = async (): Promise<number> => {
       // The count check: only scenarios that place orders of their own.
       if (scenario !== 'queries') {
         const accepted = acceptedIds(await readFile(consoleFile, 'utf8').catch(() => ''));
-        const result = await checkCounts(targets.queryApiUrl, `load-${targets.runId}-${scenario}`, accepted);
-        console.log(`  count check ${formatCounts(scenario, result)}${result.inFlight > 0 ? ` (${result.inFlight} still on their way through the saga)` : ''}`);
+        const result = await checkCounts(targets.queryApiUrl, `load-${targets.runId}-${scenario}`, accepted, { deadlineMs: targets.orderDeadlineMs });
+        console.log(`  count check ${formatCounts(scenario, result)}`);
         if (!countsHold(result)) failures.push(`${scenario}: count check failed`);
       }
     }

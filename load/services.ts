@@ -23,6 +23,8 @@ export interface Targets {
   queryApiUrl: string;
   /** Absent for external targets without INVENTORY_URL: their SKUs must be stocked beforehand. */
   inventoryUrl?: string;
+  /** The saga deadline of the orders-service behind ordersApiUrl: every order is final soon after it. */
+  orderDeadlineMs: number;
   stop(): Promise<void>;
 }
 
@@ -68,13 +70,14 @@ export const startLocalServices = async (backbone: StackEndpoints, logLevel: Log
     const inventory = await startInventoryService(loadInventoryServiceSettings(env), logger('inventory-service'));
     running.push(inventory);
     running.push(await startPaymentsService(loadPaymentsServiceSettings(env), logger('payments-service')));
-    running.push(await startOrdersService(loadOrdersServiceSettings(env), logger('orders-service')));
+    const ordersSettings = loadOrdersServiceSettings(env);
+    running.push(await startOrdersService(ordersSettings, logger('orders-service')));
     running.push(await startOrderProjector(loadOrderProjectorSettings(env), logger('order-projector')));
     const queryApi = await startQueryApi(loadQueryApiSettings(env), logger('query-api'));
     running.push(queryApi);
     const ordersApi = await startOrdersApi(loadOrdersApiSettings(env), logger('orders-api'));
     running.push(ordersApi);
-    return { runId, ordersApiUrl: ordersApi.url, queryApiUrl: queryApi.url, inventoryUrl: inventory.url, stop };
+    return { runId, ordersApiUrl: ordersApi.url, queryApiUrl: queryApi.url, inventoryUrl: inventory.url, orderDeadlineMs: ordersSettings.orderDeadlineMs, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

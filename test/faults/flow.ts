@@ -53,6 +53,9 @@ const fastFailure = {
   MONGODB_TIMEOUT_MS: '3000',
   TOPIC_PARTITIONS: '3',
   COMMAND_RATE_LIMIT: '0',
+  // Shorter than the default 30 s, so an order the flow dropped shows as stuck soon after a fault,
+  // yet long enough that orders held up by a 10-15 s fault on a busy machine mostly still confirm.
+  ORDER_DEADLINE_MS: '20000',
 };
 
 const stopProcess = async (service: ServiceProcess): Promise<void> => {

@@ -9,6 +9,7 @@ export interface OrderLine {
 export interface PlacedOrder {
   orderId: string;
   customerId: string;
+  currency: string;
   lines: OrderLine[];
 }
 
@@ -32,18 +33,30 @@ export interface Catalogue {
   /** Above the gateway's decline limit, so some payments are declined and their stock released. */
   priceyUnitPrice: string;
   unitPrice: string;
+  /**
+   * When given, every fourth order is in this currency rather than EUR: orders a scenario can make
+   * one step refuse (the gateway's refusedCurrencies), placed among ordinary ones.
+   */
+  otherCurrency?: string;
 }
+
+/** Free orders have a zero total: payments-service authorizes them without calling the gateway. */
+const freeUnitPrice = '0.00';
 
 /**
  * The n-th order of a run, deterministic so a failure can be replayed: most confirm, every fifth
- * also asks for the scarce SKU, every seventh is priced to be declined.
+ * also asks for the scarce SKU, every seventh is priced to be declined, every eleventh is free, and
+ * every fourth is in the catalogue's other currency if it has one.
  */
-export const orderFor = (n: number, catalogue: Catalogue): { customerId: string; lines: OrderLine[] } => {
+export const orderFor = (n: number, catalogue: Catalogue): Omit<PlacedOrder, 'orderId'> => {
   const customerId = catalogue.customers[n % catalogue.customers.length] ?? 'customer';
   const sku = catalogue.plentiful[n % catalogue.plentiful.length] ?? 'sku';
-  const lines: OrderLine[] = [{ sku, quantity: 1 + (n % 3), unitPrice: n % 7 === 6 ? catalogue.priceyUnitPrice : catalogue.unitPrice }];
-  if (n % 5 === 4) lines.push({ sku: catalogue.scarce, quantity: 2, unitPrice: catalogue.unitPrice });
-  return { customerId, lines };
+  const free = n % 11 === 10;
+  const price = (unitPrice: string): string => (free ? freeUnitPrice : unitPrice);
+  const lines: OrderLine[] = [{ sku, quantity: 1 + (n % 3), unitPrice: price(n % 7 === 6 ? catalogue.priceyUnitPrice : catalogue.unitPrice) }];
+  if (n % 5 === 4) lines.push({ sku: catalogue.scarce, quantity: 2, unitPrice: price(catalogue.unitPrice) });
+  const currency = catalogue.otherCurrency !== undefined && n % 4 === 1 ? catalogue.otherCurrency : 'EUR';
+  return { customerId, currency, lines };
 };
 
 export interface LoadOptions {
@@ -53,11 +66,11 @@ export interface LoadOptions {
   durationMs: number;
 }
 
-const place = async (url: string, customerId: string, lines: OrderLine[]): Promise<{ status: number; orderId?: string; code?: string }> => {
+const place = async (url: string, { customerId, currency, lines }: Omit<PlacedOrder, 'orderId'>): Promise<{ status: number; orderId?: string; code?: string }> => {
   const res = await fetch(`${url}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ customerId, currency: 'EUR', items: lines }),
+    body: JSON.stringify({ customerId, currency, items: lines }),
     signal: AbortSignal.timeout(15_000),
   });
   const body = (await res.json().catch(() => ({}))) as { orderId?: string; error?: { code?: string } };
@@ -73,12 +86,12 @@ export const driveOrders = async ({ ordersApiUrl, catalogue, ratePerSecond, dura
   const requests: Promise<void>[] = [];
   const started = Date.now();
   for (let n = 0; Date.now() - started < durationMs; n += 1) {
-    const { customerId, lines } = orderFor(n, catalogue);
+    const order = orderFor(n, catalogue);
     outcome.sent += 1;
     requests.push(
-      place(ordersApiUrl(), customerId, lines).then(
+      place(ordersApiUrl(), order).then(
         (answer) => {
-          if (answer.status === 202 && answer.orderId) outcome.accepted.push({ orderId: answer.orderId, customerId, lines });
+          if (answer.status === 202 && answer.orderId) outcome.accepted.push({ orderId: answer.orderId, ...order });
           else if (answer.status < 500) {
             outcome.refused += 1;
             note(`${answer.status} ${answer.code ?? ''}`.trim());

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../tcp-proxy.ts';
 import { resultsDir } from './backbone.ts';
 import { startFlow, type Flow } from './flow.ts';
-import { formatResults, writeResults, writeScenarioLog, type ScenarioResult } from './results.ts';
-import { gatewayFlapping, killAndRestart, outage, poisonRecords, registryOutage, runScenario, type FreshProducerCheck, type ScenarioRun } from './scenarios.ts';
+import { expectKept as keep, expectRejectedAtOnce, refusedCurrency } from './expectations.ts';
+import { currencyRefused, gatewayFlapping, gatewayRefusing, killAndRestart, outage, poisonRecords, registryOutage, type FreshProducerCheck } from './faults.ts';
+import { formatResults, writeResults, type ScenarioResult } from './results.ts';
+import { runScenario, type ScenarioRun } from './scenarios.ts';
 
 /**
  * The faults that touch nothing but this file's own services, so they run on the shared test
@@ -17,14 +19,7 @@ let flow: Flow;
 let storeProxy: TcpProxy;
 let registryProxy: TcpProxy;
 
-const expectKept = async (run: ScenarioRun): Promise<void> => {
-  results.push(run.result);
-  await writeScenarioLog(join(resultsDir, 'quick-logs'), run.result.scenario, run.verdict, run.logs);
-  expect(run.verdict.lost, 'accepted orders never final').toEqual([]);
-  expect(run.verdict.duplicated, 'orders applied or charged twice').toEqual([]);
-  expect(run.verdict.violations).toEqual([]);
-  expect(run.load.accepted.length).toBeGreaterThan(0);
-};
+const expectKept = (run: ScenarioRun): Promise<void> => keep(run, results, join(resultsDir, 'quick-logs'));
 
 beforeAll(async () => {
   const backbone = inject('backbone');
@@ -56,6 +51,18 @@ describe('the order flow under faults that stay inside this file', () => {
 
   it('keeps every order while the payment gateway flaps', async () => {
     await expectKept(await runScenario(flow, { name: 'gateway flapping', fault: gatewayFlapping(4_000, 1_000), loadMs: 5_000, faultAfterMs: 1_000 }));
+  }, 200_000);
+
+  it('rejects at once the orders whose payment the gateway refuses', async () => {
+    const run = await runScenario(flow, { name: 'gateway refusing 30%', fault: gatewayRefusing(0.3, 4_000), loadMs: 5_000, faultAfterMs: 500 });
+    await expectKept(run);
+    expectRejectedAtOnce(run);
+  }, 200_000);
+
+  it('rejects at once the orders in a currency the gateway refuses, placed among ordinary ones', async () => {
+    const run = await runScenario(flow, { name: 'currency refused', fault: currencyRefused(refusedCurrency, 4_000), loadMs: 5_000, faultAfterMs: 500, otherCurrency: refusedCurrency });
+    await expectKept(run);
+    expectRejectedAtOnce(run);
   }, 200_000);
 
   it('keeps every order while the store is unreachable', async () => {

@@ -9,7 +9,10 @@ export interface ScenarioResult {
   accepted: number;
   /** Accepted orders that reached a final state. */
   final: number;
+  /** Accepted orders never seen in the read model. */
   lost: number;
+  /** Accepted orders in the read model but not final once the saga deadline and a margin had passed. */
+  stuck: number;
   duplicated: number;
   /** Seconds from the end of the fault until every accepted order was final. */
   recoverySeconds: number;
@@ -23,6 +26,7 @@ const columns: [string, (row: ScenarioResult) => string][] = [
   ['accepted (202)', (row) => String(row.accepted)],
   ['orders final', (row) => String(row.final)],
   ['lost', (row) => String(row.lost)],
+  ['stuck', (row) => String(row.stuck)],
   ['duplicated', (row) => String(row.duplicated)],
   ['time to recover', (row) => `${row.recoverySeconds.toFixed(1)} s`],
   ['other answers', (row) => row.notes || '-'],
