@@ -14,6 +14,7 @@ import { createCommitter } from './runner/commit-stage.ts';
 import { trackMembership } from './runner/membership.ts';
 import { createParker } from './runner/park-stage.ts';
 import { createPauser } from './runner/pause-stage.ts';
+import { restartAfterFatalCrashes } from './runner/restart.ts';
 import type { ConsumedEvent, StageContext } from './runner/stage.ts';
 import { createStallWatch, every } from './runner/stall-watch.ts';
 
@@ -119,6 +120,9 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     onDeadLetter: options.onDeadLetter,
   });
 
+  const run = () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3, eachBatch });
+  restartAfterFatalCrashes(stage, consumer, run, () => running);
+
   return {
     get joined() {
       return membership.joined;
@@ -129,7 +133,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
       running = true;
       await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
       await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3, eachBatch });
+      await run();
       stallChecks.start();
     },
     async stop() {
