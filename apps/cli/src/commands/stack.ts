@@ -6,6 +6,10 @@ const portLabels: Record<keyof typeof portVariables, string> = {
   kafkaController: 'Kafka controller',
   registry: 'schema registry',
   store: 'MongoDB-compatible store',
+  jaegerUi: 'Jaeger UI and query API',
+  jaegerGrpc: 'Jaeger gRPC query API',
+  otlpHttp: 'OTLP/HTTP span intake (Jaeger)',
+  otlpGrpc: 'OTLP/gRPC span intake (Jaeger)',
 };
 
 const environmentHelp = [
@@ -30,13 +34,16 @@ const printEndpoints = (io: Io, endpoints: StackEndpoints, json: boolean): void 
 
 const up: LeafCommand = {
   name: 'up',
-  summary: 'install on first use, start Kafka, the schema registry and the store, wait until healthy',
-  usage: 'tributary stack up [--json]',
-  options: { json: { type: 'boolean' } },
-  optionHelp: { json: 'print the endpoints as JSON instead of KEY=value lines' },
-  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works.\n\n${environmentHelp}`,
+  summary: 'install on first use, start Kafka, the schema registry, the store and Jaeger, wait until healthy',
+  usage: 'tributary stack up [--no-tracing] [--json]',
+  options: { 'no-tracing': { type: 'boolean' }, json: { type: 'boolean' } },
+  optionHelp: {
+    'no-tracing': 'leave out Jaeger (the trace store); services then get no OTEL_EXPORTER_OTLP_ENDPOINT and export no spans',
+    json: 'print the endpoints as JSON instead of KEY=value lines',
+  },
+  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works. Jaeger is built with Go on first use (minutes, once); its UI is on http://127.0.0.1:16686 and it keeps spans in memory until it stops.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
-    const endpoints = await stackUp({ onProgress: progress(io) });
+    const endpoints = await stackUp({ onProgress: progress(io), tracing: values['no-tracing'] !== true });
     printEndpoints(io, endpoints, values['json'] === true);
   },
 };
@@ -46,7 +53,7 @@ const down: LeafCommand = {
   summary: 'stop every process of the stack (data is kept unless --wipe)',
   usage: 'tributary stack down [--wipe]',
   options: { wipe: { type: 'boolean' } },
-  optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay)" },
+  optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay; Jaeger's spans go with every stop)" },
   details: `Data stays in the stack folder unless --wipe: topics, schemas and read models survive a restart.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     await stackDown({ onProgress: progress(io), wipe: values['wipe'] === true });
@@ -59,7 +66,7 @@ const status: LeafCommand = {
   usage: 'tributary stack status [--json]',
   options: { json: { type: 'boolean' } },
   optionHelp: { json: 'print the status as JSON' },
-  details: `Exit code 0 when every component runs and is healthy, 3 otherwise.\n\n${environmentHelp}`,
+  details: `Exit code 0 when Kafka, the registry and the store run and are healthy (and Jaeger, if started, too), 3 otherwise.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     const result = await stackStatus();
     if (values['json'] === true) io.out(JSON.stringify(result, null, 2));
@@ -70,6 +77,6 @@ const status: LeafCommand = {
 
 export const stackCommand: Command = {
   name: 'stack',
-  summary: 'the local backbone: Kafka, schema registry and MongoDB-compatible store on loopback',
+  summary: 'the local backbone: Kafka, schema registry, MongoDB-compatible store and Jaeger on loopback',
   subcommands: [up, down, status],
 };
