@@ -17,6 +17,7 @@ const environmentHelp = [
   `  ${'TRIBUTARY_STACK_DIR'.padEnd(32)} data, logs and pid files (default <repo>/.tributary/stack)`,
   `  ${'TRIBUTARY_CACHE_DIR'.padEnd(32)} downloads and builds (default ~/.cache/tributary)`,
   `  ${'JAVA_HOME'.padEnd(32)} the JDK to run Kafka and the registry with (default: java on PATH)`,
+  `  ${'TRIBUTARY_JAEGER_UI_ASSETS'.padEnd(32)} a built Jaeger UI folder for Jaeger to serve (default: its placeholder page)`,
   ...(Object.keys(portVariables) as (keyof typeof portVariables)[]).map(
     (name) => `  ${portVariables[name].padEnd(32)} ${portLabels[name]} port (default ${defaultPorts[name]})`,
   ),
@@ -41,7 +42,7 @@ const up: LeafCommand = {
     'no-tracing': 'leave out Jaeger (the trace store); services then get no OTEL_EXPORTER_OTLP_ENDPOINT and export no spans',
     json: 'print the endpoints as JSON instead of KEY=value lines',
   },
-  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works. Jaeger is built with Go on first use (minutes, once); its UI is on http://127.0.0.1:16686 and it keeps spans in memory until it stops.\n\n${environmentHelp}`,
+  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works. Jaeger is built with Go on first use (minutes, once) and keeps spans in memory until it stops; its query API, which \`tributary trace\` reads, is on http://127.0.0.1:16686 (the UI there is a placeholder page unless TRIBUTARY_JAEGER_UI_ASSETS points at a built Jaeger UI).\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     const endpoints = await stackUp({ onProgress: progress(io), tracing: values['no-tracing'] !== true });
     printEndpoints(io, endpoints, values['json'] === true);

@@ -57,7 +57,7 @@ const backboneRows = (endpoints: StackEndpoints): string[][] => [
   ['kafka', endpoints.kafkaBrokers.join(',')],
   ['schema registry', endpoints.registryUrl],
   ['store', endpoints.mongoUri],
-  ...(endpoints.jaegerUrl ? [['jaeger UI (traces)', `${endpoints.jaegerUrl}  (tributary trace <orderId>)`]] : []),
+  ...(endpoints.jaegerUrl ? [['jaeger (traces)', `${endpoints.jaegerUrl}  (tributary trace <orderId>)`]] : []),
   ...(endpoints.otlpEndpoint ? [['OTLP/HTTP spans', endpoints.otlpEndpoint]] : []),
 ];
 

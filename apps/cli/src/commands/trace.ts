@@ -33,10 +33,10 @@ export const traceCommand: LeafCommand = {
     const { traces, searched } = await findOrderTraces(jaegerClient(jaegerUrl), { orderId, lookbackMs });
     const trees = buildTraceTrees(traces);
     if (trees.length === 0) {
-      const where = searched.length > 0 ? `the spans of ${searched.join(', ')}` : 'Jaeger, which has no spans from any service yet';
+      const where = searched.length > 0 ? `searched the spans of ${searched.join(', ')}` : 'Jaeger has no spans of any service yet';
       throw new TributaryError(
         'NOT_FOUND',
-        `No trace of order ${orderId} in the last ${lookback} in ${where} at ${jaegerUrl}. Spans reach Jaeger a few seconds after the work is done: give it a moment and retry. The order may also not have been sampled (OTEL_TRACES_SAMPLER), or its services ran without OTEL_EXPORTER_OTLP_ENDPOINT`,
+        `No trace of order ${orderId} in the last ${lookback} at ${jaegerUrl} (${where}). Spans reach Jaeger a few seconds after the work is done: give it a moment and retry. The order may also not have been sampled (OTEL_TRACES_SAMPLER), or its services ran without OTEL_EXPORTER_OTLP_ENDPOINT`,
         { details: { orderId, jaegerUrl, searched } },
       );
     }
