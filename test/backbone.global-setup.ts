@@ -17,7 +17,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const started = Date.now();
   const endpoints = await stackUp(testStack);
-  console.log(`[backbone] real Kafka ${endpoints.kafkaBrokers.join(',')}, registry ${endpoints.registryUrl}, store ${endpoints.mongoUri} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const jaeger = endpoints.jaegerUrl ? `, Jaeger ${endpoints.jaegerUrl}` : ' (no Jaeger: TRIBUTARY_TEST_TRACING=1 adds it)';
+  console.log(`[backbone] real Kafka ${endpoints.kafkaBrokers.join(',')}, registry ${endpoints.registryUrl}, store ${endpoints.mongoUri}${jaeger} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide('backbone', endpoints);
   return async () => {
     // Keeping it saves the start-up on the next run; a later run reuses what runs.

@@ -16,7 +16,7 @@ const docFiles = ['README.md', 'schemas/README.md', ...readdirSync(docsDir).filt
 const parts = new Map<string, MarkdownParts>(docFiles.map((file) => [file, parseMarkdown(readFileSync(join(root, file), 'utf8'))]));
 
 const readmeBytes = 10_240;
-const pages = ['ARCHITECTURE.md', 'order-flow.md', 'http-api.md', 'configuration.md', 'operating.md', 'cli.md', 'contracts.md', 'deployment.md', 'load-and-benchmarks.md', 'testing.md'];
+const pages = ['ARCHITECTURE.md', 'order-flow.md', 'http-api.md', 'configuration.md', 'operating.md', 'cli.md', 'contracts.md', 'deployment.md', 'load-and-benchmarks.md', 'testing.md', 'tracing.md'];
 
 /** Everything a reader may paste: shell blocks, and code spans that start a command. */
 const runnable = (doc: MarkdownParts): string[] => [...doc.shellLines, ...doc.codeSpans];

@@ -9,10 +9,11 @@
 #     ConfigMap key a setting of its service's app; the setup hook Job (pre-install, pre-upgrade)
 #     runs `tributary topics ensure` and `tributary schemas register`, its Secrets there in time; a
 #     misspelt value must be refused by values.schema.json; the payment gateway simulator renders
-#     only behind paymentGateway.simulator.enabled;
+#     only behind paymentGateway.simulator.enabled; OTEL_* variables only with tracing.otlpEndpoint;
 #   - compose: the file loaded as `docker compose config` does (compose-go), checked against apps/
 #     and prometheus.yml, the setup job running `tributary topics ensure`, `schemas register` and
-#     `stock set` before every service on Kafka; also `docker compose config -q` when the docker
+#     `stock set` before every service on Kafka, every service sending spans to a compose service
+#     under its own OTEL_SERVICE_NAME; also `docker compose config -q` when the docker
 #     client has compose;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
 # helm, kubeconform and infra-check are built from the Go module proxy on first use, the
@@ -170,6 +171,24 @@ simulator() {
   echo "default: no simulator, payments-service calls paymentGateway.url; simulator.enabled: $(grep '^  PAYMENT_GATEWAY_URL' "$work/simulated.yaml" | sed 's/^ *//')"
 }
 step "helm template: payment gateway simulator only behind paymentGateway.simulator.enabled" simulator
+# Traces: no OpenTelemetry variable by default; with tracing.otlpEndpoint every service's ConfigMap
+# points at it and names the service, which is how its spans are found.
+tracing() {
+  "$helm" template tributary "$chart" > "$work/untraced.yaml" || return 1
+  "$helm" template tributary "$chart" --set tracing.otlpEndpoint=http://collector.tracing:4318 > "$work/traced.yaml" || return 1
+  if grep -q 'OTEL_' "$work/untraced.yaml"; then
+    echo "default values set an OTEL_ variable"
+    return 1
+  fi
+  local maps endpoints named
+  maps=$(grep -c '^kind: ConfigMap$' "$work/traced.yaml")
+  endpoints=$(grep -c '^  OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector.tracing:4318"$' "$work/traced.yaml")
+  # Each ConfigMap's OTEL_SERVICE_NAME is its own app.kubernetes.io/name label.
+  named=$(awk '/^---/ { if (n != "" && n == s) c++; n = s = "" } /^    app.kubernetes.io\/name: / { n = $2 } /^  OTEL_SERVICE_NAME: / { s = $2; gsub(/"/, "", s) } END { if (n != "" && n == s) c++; print c + 0 }' "$work/traced.yaml")
+  [[ $maps -ge 1 && $endpoints -eq $maps && $named -eq $maps ]] || { echo "$maps ConfigMaps, $endpoints with the OTLP endpoint, $named named after their service"; return 1; }
+  echo "default: no OTEL_ variables; tracing.otlpEndpoint: $maps ConfigMaps with OTEL_EXPORTER_OTLP_ENDPOINT and their service's OTEL_SERVICE_NAME"
+}
+step "helm template: OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_SERVICE_NAME only with tracing.otlpEndpoint" tracing
 typo() {
   if "$helm" template tributary "$chart" --set kafka.brokerz=kafka:9092 > /dev/null 2> "$work/typo"; then
     echo "a misspelt value (kafka.brokerz) was accepted"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,8 +35,13 @@ func portVariable(app string) string {
 // settingName finds the environment variable of a `setting('NAME', ...)` declaration (libs/config).
 var settingName = regexp.MustCompile(`\bsetting\(\s*['"]([A-Z][A-Z0-9_]*)['"]`)
 
-// runtimeVariables are read by Node.js or tsx, not by a settings declaration.
-var runtimeVariables = map[string]bool{"NODE_ENV": true, "NODE_OPTIONS": true, "TSX_DISABLE_CACHE": true}
+// runtimeVariables are read by Node.js or tsx, not by a settings declaration, and the
+// OpenTelemetry variables the deployment files give every service, which keep the SDK's standard
+// names.
+var runtimeVariables = map[string]bool{
+	"NODE_ENV": true, "NODE_OPTIONS": true, "TSX_DISABLE_CACHE": true,
+	"OTEL_EXPORTER_OTLP_ENDPOINT": true, "OTEL_SERVICE_NAME": true,
+}
 
 // declaredSettings returns the variables declared with setting(...) in the TypeScript sources under
 // dirs (tests left out).
@@ -134,6 +140,7 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 				problems = append(problems, fmt.Sprintf("service %s: %s is no setting of apps/%s or libs/ (setting('%s', ...))", name, variable, app, variable))
 			}
 		}
+		problems = append(problems, checkComposeTracing(project, name, service)...)
 		env := value(service.Environment[portVariable(app)])
 		if env == "" {
 			problems = append(problems, fmt.Sprintf("service %s: environment has no %s", name, portVariable(app)))
@@ -271,6 +278,24 @@ func checkComposeSetup(project *types.Project) []string {
 	}
 	if len(problems) == 0 {
 		fmt.Printf("compose: %s runs `tributary %s`; every service on Kafka waits for it\n", setup, strings.Join(setupSteps, "`, `tributary "))
+	}
+	return problems
+}
+
+// checkComposeTracing: a Tributary service sends its spans to a service of this file over OTLP/HTTP
+// and names itself after its service, which is how `tributary trace` finds its spans.
+func checkComposeTracing(project *types.Project, name string, service types.ServiceConfig) []string {
+	var problems []string
+	if got := value(service.Environment["OTEL_SERVICE_NAME"]); got != name {
+		problems = append(problems, fmt.Sprintf("service %s: OTEL_SERVICE_NAME is %q, want %q", name, got, name))
+	}
+	endpoint := value(service.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"])
+	target, err := url.Parse(endpoint)
+	if endpoint == "" || err != nil || target.Scheme != "http" || target.Port() == "" {
+		return append(problems, fmt.Sprintf("service %s: OTEL_EXPORTER_OTLP_ENDPOINT=%q is not http://<service>:<port>", name, endpoint))
+	}
+	if _, ok := project.Services[target.Hostname()]; !ok {
+		problems = append(problems, fmt.Sprintf("service %s: OTEL_EXPORTER_OTLP_ENDPOINT=%s names no compose service", name, endpoint))
 	}
 	return problems
 }

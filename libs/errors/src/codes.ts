@@ -22,6 +22,8 @@ export const errorCodes = {
   REGISTRY_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   KAFKA_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   STORE_UNAVAILABLE: { retryable: true, httpStatus: 503 },
+  /** The trace store (Jaeger's query API) cannot be reached or gave no usable answer. */
+  TRACING_UNAVAILABLE: { retryable: true, httpStatus: 503 },
   TIMEOUT: { retryable: true, httpStatus: 503 },
   /** A service of the platform did not answer over HTTP (not running, or not at the address given). */
   SERVICE_UNAVAILABLE: { retryable: true, httpStatus: 503 },

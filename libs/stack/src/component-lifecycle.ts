@@ -83,11 +83,11 @@ export const reuseComponent = async (component: Component, context: ComponentCon
   onProgress(`${component.name}: already running at ${address} (pid ${pid})`);
 };
 
-export const startComponent = async (component: Component, context: ComponentContext, started: Map<ComponentName, number>): Promise<void> => {
+/** Starts an installed component (`installDir` from its `install`) and waits until it is healthy. */
+export const startComponent = async (component: Component, context: ComponentContext, started: Map<ComponentName, number>, installDir: string): Promise<void> => {
   const { options, onProgress } = context;
   const paths = stackPaths(options.stackDir, component.name);
   const address = component.address(options);
-  const installDir = await component.install(context);
   const launch = await component.prepare(context, installDir);
   // A first install takes minutes; someone may have taken the port meanwhile, and a health check
   // would then pass against their server while ours dies on bind.

@@ -1,7 +1,7 @@
 import type { StackOptions } from './options.ts';
 import type { DetachedSpec } from './processes.ts';
 
-export type ComponentName = 'kafka' | 'registry' | 'store';
+export type ComponentName = 'kafka' | 'registry' | 'store' | 'jaeger';
 
 export interface ComponentContext {
   options: StackOptions;

@@ -9,6 +9,13 @@ export interface StackPorts {
   kafkaController: number;
   registry: number;
   store: number;
+  /** Jaeger's UI and HTTP query API. */
+  jaegerUi: number;
+  /** Jaeger's gRPC query API (its UI does not need it, but it always binds one). */
+  jaegerGrpc: number;
+  /** Where services send spans: OTLP over HTTP, and over gRPC. */
+  otlpHttp: number;
+  otlpGrpc: number;
 }
 
 export interface StackOptions {
@@ -17,9 +24,24 @@ export interface StackOptions {
   /** Downloads and builds, shared by every stack and every clone on the machine. */
   cacheDir: string;
   ports: StackPorts;
+  /**
+   * A built Jaeger UI (a folder with index.html) for Jaeger to serve: the Go module Jaeger is
+   * built from carries no UI bundle, so without it the UI address shows a placeholder page.
+   */
+  jaegerUiAssets?: string;
 }
 
-export const defaultPorts: StackPorts = { kafka: 9092, kafkaController: 9093, registry: 8081, store: 27017 };
+/** Jaeger's and OTLP's ports are their projects' own defaults, so tools and docs for them fit as they are. */
+export const defaultPorts: StackPorts = {
+  kafka: 9092,
+  kafkaController: 9093,
+  registry: 8081,
+  store: 27017,
+  jaegerUi: 16686,
+  jaegerGrpc: 16685,
+  otlpHttp: 4318,
+  otlpGrpc: 4317,
+};
 
 /** Environment variable per port, so every address the stack binds can be moved. */
 export const portVariables: Record<keyof StackPorts, string> = {
@@ -27,6 +49,10 @@ export const portVariables: Record<keyof StackPorts, string> = {
   kafkaController: 'TRIBUTARY_KAFKA_CONTROLLER_PORT',
   registry: 'TRIBUTARY_REGISTRY_PORT',
   store: 'TRIBUTARY_STORE_PORT',
+  jaegerUi: 'TRIBUTARY_JAEGER_UI_PORT',
+  jaegerGrpc: 'TRIBUTARY_JAEGER_GRPC_PORT',
+  otlpHttp: 'TRIBUTARY_OTLP_HTTP_PORT',
+  otlpGrpc: 'TRIBUTARY_OTLP_GRPC_PORT',
 };
 
 type Environment = Record<string, string | undefined>;
@@ -62,16 +88,13 @@ export const repoRoot = (start: string = dirname(fileURLToPath(import.meta.url))
 
 /** Reads the stack's folders and ports from the environment, falling back to the documented defaults. */
 export const resolveStackOptions = (env: Environment = process.env, root: string = repoRoot()): StackOptions => {
-  const ports: StackPorts = {
-    kafka: parsePort(portVariables.kafka, env[portVariables.kafka], defaultPorts.kafka),
-    kafkaController: parsePort(portVariables.kafkaController, env[portVariables.kafkaController], defaultPorts.kafkaController),
-    registry: parsePort(portVariables.registry, env[portVariables.registry], defaultPorts.registry),
-    store: parsePort(portVariables.store, env[portVariables.store], defaultPorts.store),
-  };
+  const ports: StackPorts = { ...defaultPorts };
+  for (const name of Object.keys(defaultPorts) as (keyof StackPorts)[]) ports[name] = parsePort(portVariables[name], env[portVariables[name]], defaultPorts[name]);
   assertDistinctPorts(ports);
   const cacheDir = env['TRIBUTARY_CACHE_DIR']?.trim() || join(homedir(), '.cache', 'tributary');
   const stackDir = env['TRIBUTARY_STACK_DIR']?.trim() || join(root, '.tributary', 'stack');
-  return { stackDir: resolve(stackDir), cacheDir: resolve(cacheDir), ports };
+  const jaegerUiAssets = env['TRIBUTARY_JAEGER_UI_ASSETS']?.trim();
+  return { stackDir: resolve(stackDir), cacheDir: resolve(cacheDir), ports, ...(jaegerUiAssets ? { jaegerUiAssets: resolve(jaegerUiAssets) } : {}) };
 };
 
 export const assertDistinctPorts = (ports: StackPorts): void => {

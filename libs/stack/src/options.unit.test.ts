@@ -5,7 +5,7 @@ import { defaultPorts, resolveStackOptions } from './options.ts';
 describe('resolveStackOptions', () => {
   it('uses the documented defaults when nothing is set', () => {
     const options = resolveStackOptions({}, '/repo');
-    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, registry: 8081, store: 27017 });
+    expect(options.ports).toEqual({ kafka: 9092, kafkaController: 9093, registry: 8081, store: 27017, jaegerUi: 16686, jaegerGrpc: 16685, otlpHttp: 4318, otlpGrpc: 4317 });
     expect(options.stackDir).toBe('/repo/.tributary/stack');
     expect(options.cacheDir).toMatch(/\.cache\/tributary$/);
   });
@@ -19,13 +19,17 @@ describe('resolveStackOptions', () => {
         TRIBUTARY_KAFKA_CONTROLLER_PORT: '19093',
         TRIBUTARY_REGISTRY_PORT: '18081',
         TRIBUTARY_STORE_PORT: ' 27018 ',
+        TRIBUTARY_JAEGER_UI_PORT: '26686',
+        TRIBUTARY_JAEGER_GRPC_PORT: '26685',
+        TRIBUTARY_OTLP_HTTP_PORT: '24318',
+        TRIBUTARY_OTLP_GRPC_PORT: '24317',
       },
       '/repo',
     );
     expect(options).toEqual({
       stackDir: '/tmp/s',
       cacheDir: '/tmp/c',
-      ports: { kafka: 19092, kafkaController: 19093, registry: 18081, store: 27018 },
+      ports: { kafka: 19092, kafkaController: 19093, registry: 18081, store: 27018, jaegerUi: 26686, jaegerGrpc: 26685, otlpHttp: 24318, otlpGrpc: 24317 },
     });
   });
 
@@ -62,5 +66,11 @@ describe('stackEndpoints', () => {
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18081/apis/ccompat/v7',
       MONGODB_URI: 'mongodb://127.0.0.1:27017',
     });
+  });
+
+  it('hands out the OTLP endpoint and the Jaeger UI only when tracing runs', () => {
+    const endpoints = stackEndpoints(resolveStackOptions({ TRIBUTARY_OTLP_HTTP_PORT: '24318' }, '/repo'), true);
+    expect(endpoints).toMatchObject({ otlpEndpoint: 'http://127.0.0.1:24318', jaegerUrl: 'http://127.0.0.1:16686' });
+    expect(endpointVariables(endpoints)['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://127.0.0.1:24318');
   });
 });

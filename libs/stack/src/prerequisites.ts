@@ -54,9 +54,6 @@ export const requireMaven = (): Promise<string> =>
     'Maven is needed once to download Kafka and the schema registry from Maven Central but `mvn` is not on PATH; install Apache Maven (e.g. `apt-get install maven`)',
   );
 
-export const requireGo = (): Promise<string> =>
-  probe(
-    'go',
-    ['version'],
-    'Go is needed once to build the MongoDB-compatible store (FerretDB) but `go` is not on PATH; install Go 1.24 or newer from https://go.dev/dl/',
-  );
+/** `purpose` names what is built, for the message when Go is missing. */
+export const requireGo = (purpose = 'the MongoDB-compatible store (FerretDB)'): Promise<string> =>
+  probe('go', ['version'], `Go is needed once to build ${purpose} but \`go\` is not on PATH; install Go 1.24 or newer from https://go.dev/dl/`);

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Component, ComponentContext, ComponentName } from './component.ts';
 import { firstFailure, planComponent, reuseComponent, startComponent, stopComponent, type Plan } from './component-lifecycle.ts';
+import { jaegerComponent } from './components/jaeger.ts';
 import { kafkaComponent } from './components/kafka.ts';
 import { registryComponent } from './components/registry.ts';
 import { storeComponent } from './components/store.ts';
@@ -14,13 +16,23 @@ import { requireJava } from './prerequisites.ts';
 import { isOurs, readPidFile } from './processes.ts';
 import type { ComponentStatus } from './status-table.ts';
 
-export const components: readonly Component[] = [kafkaComponent, registryComponent, storeComponent];
+/** What the services cannot run without. */
+const backbone: readonly Component[] = [kafkaComponent, registryComponent, storeComponent];
+/** Only with `tracing`: services run as well without it, and its first build takes minutes. */
+const tracingComponents: readonly Component[] = [jaegerComponent];
+
+export const components: readonly Component[] = [...backbone, ...tracingComponents];
 
 /** Options for one call; anything left out comes from the environment (see resolveStackOptions). */
 export interface StackCallOptions {
   stackDir?: string;
   cacheDir?: string;
   ports?: Partial<StackPorts>;
+  /**
+   * `stackUp` also runs Jaeger, the trace store the services send spans to (off unless asked, so
+   * tests and scripts do not pay for its build); the CLI asks for it unless --no-tracing.
+   */
+  tracing?: boolean;
   /** Human-readable progress ("kafka: starting on 127.0.0.1:9092"); downloads can take minutes. */
   onProgress?: (line: string) => void;
 }
@@ -38,45 +50,55 @@ export const completeOptions = (call: StackCallOptions = {}): StackOptions => {
     stackDir: call.stackDir ?? base.stackDir,
     cacheDir: call.cacheDir ?? base.cacheDir,
     ports: { ...base.ports, ...call.ports },
+    ...(base.jaegerUiAssets ? { jaegerUiAssets: base.jaegerUiAssets } : {}),
   };
   assertDistinctPorts(options.ports);
   return options;
 };
 
 /**
- * Installs on first use, then starts Kafka, the schema registry and the store in parallel and
- * returns once all three answer their health checks. Components that already run are reused.
- * If any fails, the ones this call started are stopped again, so a failed `up` leaves no half stack.
+ * Installs on first use, then starts Kafka, the schema registry and the store (and Jaeger, with
+ * `tracing`) in parallel and returns once all answer their health checks. Components that already
+ * run are reused. Every install finishes before anything starts: a Go build takes both cores for
+ * minutes, and a broker starting meanwhile could miss its start timeout. If any fails, the ones
+ * this call started are stopped again, so a failed `up` leaves no half stack.
  */
 export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoints> => {
   const options = completeOptions(call);
   const onProgress = call.onProgress ?? (() => undefined);
+  const tracing = call.tracing === true;
+  const chosen = tracing ? [...backbone, ...tracingComponents] : backbone;
   await mkdir(dirname(stackLockDir(options.stackDir)), { recursive: true });
   return withLock(
     stackLockDir(options.stackDir),
     async () => {
       let java: Promise<string> | undefined;
       const context: ComponentContext = { options, onProgress, java: () => (java ??= requireJava()) };
-      const plans = await Promise.allSettled(components.map((component) => planComponent(component, context)));
+      const plans = await Promise.allSettled(chosen.map((component) => planComponent(component, context)));
       const planFailure = firstFailure(plans);
       if (planFailure) throw planFailure;
+      const planOf = (index: number): Plan => (plans[index] as PromiseFulfilledResult<Plan>).value;
+      const installs = await Promise.allSettled(chosen.map((component, index) => (planOf(index).kind === 'start' ? component.install(context) : Promise.resolve(''))));
+      const installFailure = firstFailure(installs);
+      if (installFailure) throw installFailure;
 
       const started = new Map<ComponentName, number>();
       const results = await Promise.allSettled(
-        components.map((component, index) => {
-          const plan = (plans[index] as PromiseFulfilledResult<Plan>).value;
-          return plan.kind === 'reuse' ? reuseComponent(component, context, plan.pid) : startComponent(component, context, started);
+        chosen.map((component, index) => {
+          const plan = planOf(index);
+          const installDir = (installs[index] as PromiseFulfilledResult<string>).value;
+          return plan.kind === 'reuse' ? reuseComponent(component, context, plan.pid) : startComponent(component, context, started, installDir);
         }),
       );
       const failure = firstFailure(results);
       if (failure) {
         await Promise.all(
-          components.filter((component) => started.has(component.name)).map((component) => stopComponent(component, options, onProgress)),
+          chosen.filter((component) => started.has(component.name)).map((component) => stopComponent(component, options, onProgress)),
         );
         // One clear reason beats three; the first failure is usually the cause of the others.
         throw failure;
       }
-      return stackEndpoints(options);
+      return stackEndpoints(options, tracing);
     },
     { onWait: (pid) => onProgress(`waiting for another tributary stack command (pid ${pid}) on ${options.stackDir}`) },
   );
@@ -99,6 +121,8 @@ export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
       // Only once every chosen process has stopped: a running broker or store would keep writing.
       for (const component of chosen) {
         const { data } = stackPaths(options.stackDir, component.name);
+        // Jaeger keeps its spans in memory: there is nothing of it to delete.
+        if (!existsSync(data)) continue;
         await rm(data, { recursive: true, force: true });
         onProgress(`${component.name}: data deleted (${data})`);
       }
@@ -110,7 +134,7 @@ export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
 export interface StackStatus {
   stackDir: string;
   components: ComponentStatus[];
-  /** True when every component runs and is healthy. */
+  /** True when Kafka, the registry and the store run and are healthy, and Jaeger is either healthy or not started. */
   healthy: boolean;
   endpoints: StackEndpoints;
 }
@@ -129,10 +153,12 @@ export const stackStatus = async (call: StackCallOptions = {}): Promise<StackSta
       return { ...base, state: taken ? 'port taken' : 'stopped', pid: undefined };
     }),
   );
+  const isBackbone = (row: ComponentStatus): boolean => backbone.some((component) => component.name === row.component);
+  const tracingRunning = rows.some((row) => !isBackbone(row) && row.state === 'running');
   return {
     stackDir: options.stackDir,
     components: rows,
-    healthy: rows.every((row) => row.state === 'running'),
-    endpoints: stackEndpoints(options),
+    healthy: rows.every((row) => (isBackbone(row) ? row.state === 'running' : row.state !== 'starting')),
+    endpoints: stackEndpoints(options, tracingRunning),
   };
 };

@@ -15,6 +15,12 @@ export const versions = {
   apicurio: '3.0.9',
   /** Built from infra/local/ferretdb, whose go.mod pins the same version. */
   ferretdb: '1.24.2',
+  /**
+   * Jaeger v2, built from infra/local/jaeger, whose go.mod pins the module at v1.75.0: the
+   * project tags each release twice, and v1.75.0 is the same commit as v2.12.0 (the Go module
+   * path has no /v2, so only its v1 tags resolve). The compose file runs the same version's image.
+   */
+  jaeger: '2.12.0',
 } as const;
 
 /** Kafka 4 brokers need Java 17; Apicurio 3.0 runs on it too. */

@@ -6,6 +6,10 @@ const portLabels: Record<keyof typeof portVariables, string> = {
   kafkaController: 'Kafka controller',
   registry: 'schema registry',
   store: 'MongoDB-compatible store',
+  jaegerUi: 'Jaeger UI and query API',
+  jaegerGrpc: 'Jaeger gRPC query API',
+  otlpHttp: 'OTLP/HTTP span intake (Jaeger)',
+  otlpGrpc: 'OTLP/gRPC span intake (Jaeger)',
 };
 
 const environmentHelp = [
@@ -13,6 +17,7 @@ const environmentHelp = [
   `  ${'TRIBUTARY_STACK_DIR'.padEnd(32)} data, logs and pid files (default <repo>/.tributary/stack)`,
   `  ${'TRIBUTARY_CACHE_DIR'.padEnd(32)} downloads and builds (default ~/.cache/tributary)`,
   `  ${'JAVA_HOME'.padEnd(32)} the JDK to run Kafka and the registry with (default: java on PATH)`,
+  `  ${'TRIBUTARY_JAEGER_UI_ASSETS'.padEnd(32)} a built Jaeger UI folder for Jaeger to serve (default: its placeholder page)`,
   ...(Object.keys(portVariables) as (keyof typeof portVariables)[]).map(
     (name) => `  ${portVariables[name].padEnd(32)} ${portLabels[name]} port (default ${defaultPorts[name]})`,
   ),
@@ -30,13 +35,16 @@ const printEndpoints = (io: Io, endpoints: StackEndpoints, json: boolean): void 
 
 const up: LeafCommand = {
   name: 'up',
-  summary: 'install on first use, start Kafka, the schema registry and the store, wait until healthy',
-  usage: 'tributary stack up [--json]',
-  options: { json: { type: 'boolean' } },
-  optionHelp: { json: 'print the endpoints as JSON instead of KEY=value lines' },
-  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works.\n\n${environmentHelp}`,
+  summary: 'install on first use, start Kafka, the schema registry, the store and Jaeger, wait until healthy',
+  usage: 'tributary stack up [--no-tracing] [--json]',
+  options: { 'no-tracing': { type: 'boolean' }, json: { type: 'boolean' } },
+  optionHelp: {
+    'no-tracing': 'leave out Jaeger (the trace store); services then get no OTEL_EXPORTER_OTLP_ENDPOINT and export no spans',
+    json: 'print the endpoints as JSON instead of KEY=value lines',
+  },
+  details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works. Jaeger is built with Go on first use (minutes, once) and keeps spans in memory until it stops; its query API, which \`tributary trace\` reads, is on http://127.0.0.1:16686 (the UI there is a placeholder page unless TRIBUTARY_JAEGER_UI_ASSETS points at a built Jaeger UI).\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
-    const endpoints = await stackUp({ onProgress: progress(io) });
+    const endpoints = await stackUp({ onProgress: progress(io), tracing: values['no-tracing'] !== true });
     printEndpoints(io, endpoints, values['json'] === true);
   },
 };
@@ -46,7 +54,7 @@ const down: LeafCommand = {
   summary: 'stop every process of the stack (data is kept unless --wipe)',
   usage: 'tributary stack down [--wipe]',
   options: { wipe: { type: 'boolean' } },
-  optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay)" },
+  optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay; Jaeger's spans go with every stop)" },
   details: `Data stays in the stack folder unless --wipe: topics, schemas and read models survive a restart.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     await stackDown({ onProgress: progress(io), wipe: values['wipe'] === true });
@@ -59,7 +67,7 @@ const status: LeafCommand = {
   usage: 'tributary stack status [--json]',
   options: { json: { type: 'boolean' } },
   optionHelp: { json: 'print the status as JSON' },
-  details: `Exit code 0 when every component runs and is healthy, 3 otherwise.\n\n${environmentHelp}`,
+  details: `Exit code 0 when Kafka, the registry and the store run and are healthy (and Jaeger, if started, too), 3 otherwise.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     const result = await stackStatus();
     if (values['json'] === true) io.out(JSON.stringify(result, null, 2));
@@ -70,6 +78,6 @@ const status: LeafCommand = {
 
 export const stackCommand: Command = {
   name: 'stack',
-  summary: 'the local backbone: Kafka, schema registry and MongoDB-compatible store on loopback',
+  summary: 'the local backbone: Kafka, schema registry, MongoDB-compatible store and Jaeger on loopback',
   subcommands: [up, down, status],
 };

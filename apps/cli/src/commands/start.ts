@@ -16,7 +16,7 @@ import { loadPaymentsServiceSettings } from '@tributary/payments-service/setting
 import { startQueryApi } from '@tributary/query-api';
 import { loadQueryApiSettings } from '@tributary/query-api/settings';
 import { stopInOrder, type RunningService } from '@tributary/service';
-import { endpointVariables, stackDown, stackUp } from '@tributary/stack';
+import { endpointVariables, stackDown, stackUp, type StackEndpoints } from '@tributary/stack';
 import type { Io, LeafCommand } from '../command.ts';
 
 const table = (rows: readonly (readonly string[])[]): string => {
@@ -52,6 +52,15 @@ const services: readonly ServiceEntry[] = [
   },
 ];
 
+const backboneRows = (endpoints: StackEndpoints): string[][] => [
+  ['backbone', 'address'],
+  ['kafka', endpoints.kafkaBrokers.join(',')],
+  ['schema registry', endpoints.registryUrl],
+  ['store', endpoints.mongoUri],
+  ...(endpoints.jaegerUrl ? [['jaeger (traces)', `${endpoints.jaegerUrl}  (tributary trace <orderId>)`]] : []),
+  ...(endpoints.otlpEndpoint ? [['OTLP/HTTP spans', endpoints.otlpEndpoint]] : []),
+];
+
 /** How long Ctrl-C waits for the services to finish the batches in hand. */
 const stopTimeoutMs = 30_000;
 
@@ -62,7 +71,8 @@ const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
   const rows: string[][] = [['service', 'endpoint', 'try']];
   try {
     for (const entry of services) {
-      const service = await entry.start(env, createLogger({ service: entry.name, level }));
+      // All services share this process, so the environment names each one's spans for it.
+      const service = await entry.start({ ...env, OTEL_SERVICE_NAME: entry.name }, createLogger({ service: entry.name, level }));
       running.push({ name: entry.name, service });
       const address = service.server.address();
       const url = `http://${env['HTTP_HOST'] ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : '?'}`;
@@ -79,10 +89,11 @@ const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
 export const startCommand: LeafCommand = {
   name: 'start',
   summary: 'start the backbone and every service, print the endpoints, stop everything on Ctrl-C',
-  usage: 'tributary start [--no-stack] [--keep-stack]',
-  options: { 'no-stack': { type: 'boolean' }, 'keep-stack': { type: 'boolean' } },
+  usage: 'tributary start [--no-stack] [--no-tracing] [--keep-stack]',
+  options: { 'no-stack': { type: 'boolean' }, 'no-tracing': { type: 'boolean' }, 'keep-stack': { type: 'boolean' } },
   optionHelp: {
-    'no-stack': 'do not start the local backbone; use KAFKA_BROKERS, SCHEMA_REGISTRY_URL and MONGODB_URI as given',
+    'no-stack': 'do not start the local backbone; use KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI (and OTEL_EXPORTER_OTLP_ENDPOINT) as given',
+    'no-tracing': 'do not start Jaeger; the services export no spans unless OTEL_EXPORTER_OTLP_ENDPOINT is set',
     'keep-stack': 'leave the local backbone running after Ctrl-C (the next start reuses it)',
   },
   details:
@@ -91,10 +102,10 @@ export const startCommand: LeafCommand = {
     const useStack = values['no-stack'] !== true;
     let env = io.env;
     if (useStack) {
-      const endpoints = await stackUp({ onProgress: (line) => io.err(`stack: ${line}`) });
+      const endpoints = await stackUp({ onProgress: (line) => io.err(`stack: ${line}`), tracing: values['no-tracing'] !== true });
       // The local backbone's addresses win over defaults, but a variable the user set still wins.
       env = { ...endpointVariables(endpoints), ...io.env };
-      io.out(table([['backbone', 'address'], ['kafka', endpoints.kafkaBrokers.join(',')], ['schema registry', endpoints.registryUrl], ['store', endpoints.mongoUri]]));
+      io.out(table(backboneRows(endpoints)));
       io.out('');
     }
     const { running, rows } = await startServices(env, io);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,8 +9,8 @@ import { stackPaths } from '../layout.ts';
 import { isPortOpen, loopback } from '../network.ts';
 import { repoRoot } from '../options.ts';
 import { requireGo } from '../prerequisites.ts';
-import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
+import { runGoStep, sourceFingerprint } from './go-build.ts';
 import { prepareEditedBuild, type OverlaySpec } from './go-overlay.ts';
 
 /** The size SQLite cuts its write-ahead log back to after a checkpoint. */
@@ -22,27 +21,16 @@ export const ferretdbSourceDir = (): string => join(repoRoot(), 'infra', 'local'
 
 const sourceFiles = ['go.mod', 'go.sum', 'main.go', 'overlay.json'];
 
-/** A change to the wrapper or its pinned modules must produce a new build, not reuse the old one. */
-const sourceFingerprint = (dir: string): string => {
-  const hash = createHash('sha256');
-  for (const file of sourceFiles) hash.update(file).update(readFileSync(join(dir, file)));
-  return hash.digest('hex').slice(0, 10);
-};
-
-const buildFerretdb = async (sourceDir: string, staging: string): Promise<void> => {
+const buildFerretdb = async (sourceDir: string, staging: string, onProgress: (line: string) => void): Promise<void> => {
   await requireGo();
   // overlay.json says which upstream lines the build changes, and why.
   const spec = JSON.parse(readFileSync(join(sourceDir, 'overlay.json'), 'utf8')) as OverlaySpec;
   const work = join(staging, 'build');
   const program = await prepareEditedBuild(sourceDir, ['go.mod', 'go.sum', 'main.go'], spec, work);
-  const result = await runCommand('go', ['build', '-trimpath', '-buildvcs=false', '-o', join(staging, 'ferretdb'), '.'], { cwd: program });
-  await rm(work, { recursive: true, force: true });
-  if (result.code !== 0) {
-    throw new TributaryError(
-      'DOWNLOAD_FAILED',
-      `Go could not build FerretDB ${versions.ferretdb} from ${sourceDir}; check access to the Go module proxy (GOPROXY), then retry. Go said:\n${lastLines(result.output, 15)}`,
-      { details: { exitCode: result.code } },
-    );
+  try {
+    await runGoStep({ args: ['build', '-trimpath', '-buildvcs=false', '-o', join(staging, 'ferretdb'), '.'], cwd: program, action: `build FerretDB ${versions.ferretdb}`, onProgress });
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
 };
 
@@ -76,9 +64,9 @@ export const storeComponent: Component = {
     }
     return ensureInstalled({
       cacheDir: options.cacheDir,
-      name: `ferretdb-${versions.ferretdb}-${sourceFingerprint(sourceDir)}`,
+      name: `ferretdb-${versions.ferretdb}-${sourceFingerprint(sourceDir, sourceFiles)}`,
       description: `FerretDB ${versions.ferretdb} (built with Go from infra/local/ferretdb; a few minutes the first time)`,
-      build: (staging) => buildFerretdb(sourceDir, staging),
+      build: (staging) => buildFerretdb(sourceDir, staging, onProgress),
       onProgress,
     });
   },
