@@ -67,7 +67,7 @@ export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoin
   const options = completeOptions(call);
   const onProgress = call.onProgress ?? (() => undefined);
   const tracing = call.tracing === true;
-  const chosen = tracing ? [...backbone, ...tracingComponents] : backbone;
+  const chosen = tracing ? components : backbone;
   await mkdir(dirname(stackLockDir(options.stackDir)), { recursive: true });
   return withLock(
     stackLockDir(options.stackDir),
