@@ -44,13 +44,22 @@ const produceStream = async (topic: string, prefix: string, total: number, durin
 };
 
 /** Every order is in the read model, and each was applied exactly once (version 1, one event each). */
-const expectExactlyOnce = async (views: Collection<OrderDocument>, total: number) => {
+/** The consumer's own account of where it stands, for a failure message: pauses, errors, lag, readiness. */
+const consumerState = async (serviceUrl: string): Promise<string> => {
+  const metrics = await (await fetch(`${serviceUrl}/metrics`)).text().catch((error: unknown) => `metrics: ${String(error)}`);
+  const ready = await (await fetch(`${serviceUrl}/readyz`)).text().catch((error: unknown) => `readyz: ${String(error)}`);
+  const lines = metrics.split('\n').filter((line) => /^consumer_(paused_partitions|errors_total|dead_lettered_total|rebalances_total|lag|stalled)/.test(line));
+  return `\n/readyz: ${ready}\n${lines.join('\n')}`;
+};
+
+const expectExactlyOnce = async (views: Collection<OrderDocument>, total: number, serviceUrl?: string) => {
   let last = -1;
   await eventually(async () => {
     last = await views.countDocuments();
     return last === total ? true : undefined;
-  }, { timeoutMs: 120_000, intervalMs: 500 }).catch((error: unknown) => {
-    throw new Error(`${last} of ${total} orders in the read model: ${(error as Error).message}`);
+  }, { timeoutMs: 120_000, intervalMs: 500 }).catch(async (error: unknown) => {
+    const state = serviceUrl ? await consumerState(serviceUrl) : '';
+    throw new Error(`${last} of ${total} orders in the read model: ${(error as Error).message}${state}`);
   });
   expect(await views.countDocuments({ _version: { $ne: 1 } })).toBe(0);
 };
@@ -123,7 +132,7 @@ describe('the consumer runtime on the real backbone', { timeout: 180_000 }, () =
       expect(paused).toBeGreaterThan(0);
 
       proxy.restore();
-      await expectExactlyOnce(views, 150);
+      await expectExactlyOnce(views, 150, metricsUrl.replace(/\/metrics$/, ''));
       const text = await (await fetch(metricsUrl)).text();
       expect(text).toMatch(/consumer_paused_partitions\{[^}]*\} 0/);
       expect(text).toMatch(/consumer_errors_total\{[^}]*code="STORE_UNAVAILABLE"[^}]*\} [1-9]/);
