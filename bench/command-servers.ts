@@ -3,7 +3,7 @@
  * port that sends the same records with a raw kafkajs producer (POST
  * /raw-sends?count=&concurrency=&perSend=: `perSend` records to a send() call, 1 by default),
  * with the settings our producer uses: idempotent, one request in flight per broker, acks=all.
- * Env: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI, BENCH_TOPIC, BENCH_DATABASE.
+ * Env: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI, BENCH_TOPIC, BENCH_DATABASE, and the OTEL_* tracing settings.
  */
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, listen } from '@tributary/http';
@@ -24,6 +24,8 @@ const env = {
   ORDERS_API_PORT: '0',
   COMMAND_RATE_LIMIT: '0',
   LOG_LEVEL: 'error',
+  // The tracing benchmark runs one child per tracing setting; unset, the API traces as it would by default.
+  ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('OTEL_') && entry[1] !== undefined)),
 };
 const logger = createLogger({ service: 'bench-command', level: 'error', stream: process.stderr });
 const settings = loadOrdersApiSettings(env);

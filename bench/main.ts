@@ -8,21 +8,25 @@ import { freshnessBench } from './freshness.bench.ts';
 import { projectionBench } from './projection.bench.ts';
 import { replayBench } from './replay.bench.ts';
 import { queryBench } from './query.bench.ts';
+import { tracingBench } from './tracing.bench.ts';
 
 const usage = `Usage: npm run bench [-- --full] [--only name,name]
   Runs every benchmark in quick mode (CI smoke), or at full size with --full. Each line prints the
   subject, its baseline measured in the same run, and their ratio, and each benchmark its CPU use:
   a load generator above 25% of the machine, or a machine under 15% idle, makes the result not
   valid. Uses the test backbone (started if needed), or TRIBUTARY_TEST_KAFKA_BROKERS / _REGISTRY_URL
-  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'freshness'].join(', ')}.`;
+  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'freshness', 'replay', 'tracing'].join(', ')}.
+  tracing needs Jaeger: the test backbone starts it for that benchmark (TRIBUTARY_TEST_OTLP_ENDPOINT with a given one).`;
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
 if (values.help) {
   console.log(usage);
 } else {
-  const backbone = givenBackbone() ?? (await stackUp({ ...testStack, onProgress: (line) => console.error(`[backbone] ${line}`) }));
   const full = values.full === true;
   const only = values.only?.split(',').map((name) => name.trim());
+  // Only the tracing benchmark needs Jaeger, whose first build takes minutes.
+  const tracing = !only || only.includes('tracing');
+  const backbone = givenBackbone() ?? (await stackUp({ ...testStack, tracing: testStack.tracing || tracing, onProgress: (line) => console.error(`[backbone] ${line}`) }));
   const progress = (line: string) => console.error(`[bench] ${line}`);
 
   /** Benchmarks in the order they run; the ones with a load generator run their subject in a child process. */
@@ -42,6 +46,15 @@ if (values.help) {
       title: "replay: rebuilding a read model from its topics vs the live projector's runtime on the same topic, and its cost as the topic grows",
       inProcess: true,
       run: () => replayBench({ ...backbone, full }, progress),
+    },
+    {
+      name: 'tracing',
+      title: 'tracing: POST /orders and the projection with tracing on (every trace, 10%) vs off, exporting to Jaeger',
+      inProcess: false,
+      run: () => {
+        if (!backbone.otlpEndpoint) throw new Error('the backbone has no Jaeger: set TRIBUTARY_TEST_OTLP_ENDPOINT with a given backbone');
+        return tracingBench({ ...backbone, otlpEndpoint: backbone.otlpEndpoint, full });
+      },
     },
   ];
 

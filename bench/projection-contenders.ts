@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AvroCodec } from '@tributary/avro';
-import { createConsumerRunner, type ConsumedEvent } from '@tributary/kafka';
+import { createConsumerRunner, headerNames, type ConsumedEvent } from '@tributary/kafka';
+import { recordSpans, type Tracing } from '@tributary/tracing';
 import type { Logger } from '@tributary/logger';
 import { evolveOrderView, isOrderViewEventType, orderViewProjection, orderViewsCollection, type OrderEvent, type OrderPlaced, type OrderView } from '@tributary/order-views';
 import { openReadModel } from '@tributary/store';
@@ -144,7 +145,7 @@ const toOrderEvent = ({ topic, partition, offset, event }: ConsumedEvent<unknown
   isOrderViewEventType(event.eventType) ? ({ topic, partition, offset, eventType: event.eventType, payload: event.payload } as OrderEvent) : undefined;
 
 /** The subject: our runtime and read model, as the order projector runs them. */
-export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number): Promise<RunResult> => {
+export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number, tracer?: Tracing['tracer']): Promise<RunResult> => {
   const groupId = freshName('bench-projector');
   const phases: Record<string, number> = {};
   const readModel = openReadModel<OrderView>(timedDb(db, phases), orderViewsCollection);
@@ -160,12 +161,16 @@ export const runProjector = async (topic: BenchTopic, db: Db, timeoutMs: number)
     groupId,
     topics: sourcesOf(topic).map((source) => source.topic),
     stallCheckIntervalMs: 0,
+    ...(tracer ? { tracer } : {}),
     async handleBatch(events) {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const started = performance.now();
+      const startedAt = Date.now();
       try {
         await readModel.apply(events.map(toOrderEvent).filter((event) => event !== undefined), orderViewProjection);
+        // As the order projector does: one write span per record, a child of its process span.
+        if (tracer) recordSpans(tracer, `write ${orderViewsCollection}`, events.map((event) => event.headers[headerNames.traceparent]), { start: startedAt, end: Date.now() });
       } finally {
         phases['handleBatch'] = (phases['handleBatch'] ?? 0) + performance.now() - started;
         inFlight -= 1;

@@ -14,14 +14,13 @@ export interface ProjectionBenchOptions {
   full: boolean;
 }
 
-const partitions = 6;
-
+export const partitions = 6;
 
 /**
  * Produces the events once, and returns them as the read model will store them (view, version 1,
  * one applied position), grouped by partition in offset order: the ceiling writes exactly these.
  */
-const produceOnce = async (topic: BenchTopic, produce: ReturnType<typeof createEventProducer>): Promise<StoredView[][]> => {
+export const produceOnce = async (topic: BenchTopic, produce: ReturnType<typeof createEventProducer>): Promise<StoredView[][]> => {
   const byPartition: StoredView[][] = Array.from({ length: partitions }, () => []);
   await produce.connect();
   try {
@@ -41,7 +40,7 @@ const produceOnce = async (topic: BenchTopic, produce: ReturnType<typeof createE
 };
 
 /** Every store run writes into a database of its own, dropped afterwards, so each does the same work. */
-const inFreshDatabase = async (client: MongoClient, run: (db: Db) => Promise<RunResult>): Promise<RunResult> => {
+export const inFreshDatabase = async (client: MongoClient, run: (db: Db) => Promise<RunResult>): Promise<RunResult> => {
   const db = client.db(freshName('bench_projection').replace(/-/g, '_'));
   await db.createCollection(orderViewsCollection);
   try {
