@@ -14,13 +14,13 @@ export interface ProjectionBenchOptions {
   full: boolean;
 }
 
-export const partitions = 6;
+const partitions = 6;
 
 /**
  * Produces the events once, and returns them as the read model will store them (view, version 1,
  * one applied position), grouped by partition in offset order: the ceiling writes exactly these.
  */
-export const produceOnce = async (topic: BenchTopic, produce: ReturnType<typeof createEventProducer>): Promise<StoredView[][]> => {
+const produceOnce = async (topic: BenchTopic, produce: ReturnType<typeof createEventProducer>): Promise<StoredView[][]> => {
   const byPartition: StoredView[][] = Array.from({ length: partitions }, () => []);
   await produce.connect();
   try {
@@ -51,6 +51,39 @@ export const inFreshDatabase = async (client: MongoClient, run: (db: Db) => Prom
 };
 
 /**
+ * A fresh topic with `events` OrderPlaced events produced once, and a store client, for `work`;
+ * the topic is deleted and the clients closed afterwards. `documents` are the events as the read
+ * model stores them, by partition.
+ */
+export const withProducedTopic = async <T>(
+  { kafkaBrokers, registryUrl, mongoUri }: Pick<ProjectionBenchOptions, 'kafkaBrokers' | 'registryUrl' | 'mongoUri'>,
+  prefix: string,
+  events: number,
+  work: (topic: BenchTopic, documents: StoredView[][], client: MongoClient) => Promise<T>,
+): Promise<T> => {
+  // kafkajs's own lines only when something is wrong, and never on stdout.
+  const logger = createLogger({ service: 'bench', level: 'error', stream: process.stderr });
+  const kafka = createKafkaClient({ brokers: kafkaBrokers, clientId: prefix, logger });
+  const codec = createAvroCodec({ registryUrl, catalog: loadSchemaCatalog() });
+  const topicName = freshName(prefix);
+  await ensureTopics(kafka, [eventTopic(topicName, partitions, 1)]);
+  const client = new MongoClient(mongoUri, { appName: 'tributary-bench' });
+  await client.connect();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topic: BenchTopic = { kafka, codec, logger, topic: topicName, events, ends: new Map() };
+    const documents = await produceOnce(topic, createEventProducer({ kafka, codec, producerName: 'bench' }));
+    for (const { partition, high } of await admin.fetchTopicOffsets(topicName)) topic.ends.set(partition, BigInt(high));
+    return await work(topic, documents, client);
+  } finally {
+    await admin.deleteTopics({ topics: [topicName] }).catch(() => undefined);
+    await admin.disconnect();
+    await client.close();
+  }
+};
+
+/**
  * Projection throughput: our runtime and read model against a decode-only kafkajs consumer on the
  * same topic, the store's own ceiling for the same documents and batches, and a naive projector.
  */
@@ -64,21 +97,7 @@ export const projectionBench = async ({ kafkaBrokers, registryUrl, mongoUri, ful
    * what they managed, which flatters them, making the projector's ratios against them lower bounds.
    */
   const budgetMs = full ? 120_000 : 12_000;
-  // kafkajs's own lines only when something is wrong, and never on stdout.
-  const logger = createLogger({ service: 'bench', level: 'error', stream: process.stderr });
-  const kafka = createKafkaClient({ brokers: kafkaBrokers, clientId: 'bench-projection', logger });
-  const codec = createAvroCodec({ registryUrl, catalog: loadSchemaCatalog() });
-  const topicName = freshName('bench-projection');
-  await ensureTopics(kafka, [eventTopic(topicName, partitions, 1)]);
-  const client = new MongoClient(mongoUri, { appName: 'tributary-bench' });
-  await client.connect();
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const topic: BenchTopic = { kafka, codec, logger, topic: topicName, events, ends: new Map() };
-    const documents = await produceOnce(topic, createEventProducer({ kafka, codec, producerName: 'bench' }));
-    for (const { partition, high } of await admin.fetchTopicOffsets(topicName)) topic.ends.set(partition, BigInt(high));
-
+  return withProducedTopic({ kafkaBrokers, registryUrl, mongoUri }, 'bench-projection', events, async (topic, documents, client) => {
     // The warm-up also measures the projector's batches, which the ceiling then copies.
     progress(`projection: warm-up with ${events} events`);
     const warmup = await inFreshDatabase(client, (db) => runProjector(topic, db, timeoutMs));
@@ -96,9 +115,5 @@ export const projectionBench = async ({ kafkaBrokers, registryUrl, mongoUri, ful
       runs.naive.push(await inFreshDatabase(client, (db) => runNaive(topic, db, budgetMs)));
     }
     return formatProjectionReport({ events, partitions, rounds, batchSize, concurrency, runs });
-  } finally {
-    await admin.deleteTopics({ topics: [topicName] }).catch(() => undefined);
-    await admin.disconnect();
-    await client.close();
-  }
+  });
 };

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
-import { createEventProducer, createKafkaClient, ensureTopics, eventTopic } from '@tributary/kafka';
-import { createLogger } from '@tributary/logger';
 import { startTracing, type Tracing } from '@tributary/tracing';
-import { MongoClient } from 'mongodb';
 import { startChild, type ChildServers } from './child.ts';
 import { formatCpuShare, measureCpu } from './cpu-share.ts';
 import { formatComparison, median, type Comparison } from './harness.ts';
 import { createHttpLoad } from './http-load.ts';
-import { freshName, runProjector, type BenchTopic } from './projection-contenders.ts';
-import { inFreshDatabase, partitions, produceOnce } from './projection.bench.ts';
+import { runProjector } from './projection-contenders.ts';
+import { inFreshDatabase, withProducedTopic } from './projection.bench.ts';
 
 export interface TracingBenchOptions {
   kafkaBrokers: readonly string[];
@@ -116,20 +112,7 @@ const tracingFor = (mode: Mode, otlpEndpoint: string): Tracing | undefined =>
 const projectionPath = async ({ kafkaBrokers, registryUrl, mongoUri, otlpEndpoint, full }: TracingBenchOptions): Promise<Comparison[]> => {
   const events = full ? 20_000 : 2_000;
   const rounds = full ? 5 : 3;
-  const logger = createLogger({ service: 'bench', level: 'error', stream: process.stderr });
-  const kafka = createKafkaClient({ brokers: kafkaBrokers, clientId: 'bench-tracing', logger });
-  const codec = createAvroCodec({ registryUrl, catalog: loadSchemaCatalog() });
-  const topicName = freshName('bench-tracing');
-  await ensureTopics(kafka, [eventTopic(topicName, partitions, 1)]);
-  const client = new MongoClient(mongoUri, { appName: 'tributary-bench' });
-  await client.connect();
-  const admin = kafka.admin();
-  await admin.connect();
-  let rates: Record<Mode, number[]> = { off: [], all: [], tenth: [] };
-  try {
-    const topic: BenchTopic = { kafka, codec, logger, topic: topicName, events, ends: new Map() };
-    await produceOnce(topic, createEventProducer({ kafka, codec, producerName: 'bench' }));
-    for (const { partition, high } of await admin.fetchTopicOffsets(topicName)) topic.ends.set(partition, BigInt(high));
+  const rates = await withProducedTopic({ kafkaBrokers, registryUrl, mongoUri }, 'bench-tracing', events, (topic, _documents, client) => {
     const runOnce = async (mode: Mode): Promise<number> => {
       const tracing = tracingFor(mode, otlpEndpoint);
       try {
@@ -140,14 +123,10 @@ const projectionPath = async ({ kafkaBrokers, registryUrl, mongoUri, otlpEndpoin
         await tracing?.shutdown();
       }
     };
-    rates = await alternate(modes, rounds, runOnce, async () => {
+    return alternate(modes, rounds, runOnce, async () => {
       await runOnce('off');
     });
-  } finally {
-    await admin.deleteTopics({ topics: [topicName] }).catch(() => undefined);
-    await admin.disconnect();
-    await client.close();
-  }
+  });
   return [against(rates, 'all', 'projection, every trace', events), against(rates, 'tenth', 'projection, 10% of traces', events)];
 };
 

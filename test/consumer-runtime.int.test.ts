@@ -46,8 +46,8 @@ const produceStream = async (topic: string, prefix: string, total: number, durin
 /** Every order is in the read model, and each was applied exactly once (version 1, one event each). */
 /** The consumer's own account of where it stands, for a failure message: pauses, errors, lag, readiness. */
 const consumerState = async (serviceUrl: string): Promise<string> => {
-  const metrics = await (await fetch(`${serviceUrl}/metrics`)).text().catch((error: unknown) => `metrics: ${String(error)}`);
-  const ready = await (await fetch(`${serviceUrl}/readyz`)).text().catch((error: unknown) => `readyz: ${String(error)}`);
+  const read = (path: string) => fetch(`${serviceUrl}${path}`).then((res) => res.text(), (error: unknown) => `${path}: ${String(error)}`);
+  const [metrics, ready] = await Promise.all([read('/metrics'), read('/readyz')]);
   const lines = metrics.split('\n').filter((line) => /^consumer_(paused_partitions|errors_total|dead_lettered_total|rebalances_total|lag|stalled)/.test(line));
   return `\n/readyz: ${ready}\n${lines.join('\n')}`;
 };
