@@ -29,6 +29,7 @@ cache="${TRIBUTARY_CACHE_DIR:-$HOME/.cache/tributary}"
 chart=infra/helm/tributary
 compose=infra/compose/docker-compose.yml
 prometheus=infra/compose/prometheus/prometheus.yml
+rules=infra/prometheus/rules/tributary.rules.yml
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -202,13 +203,13 @@ typo() {
   echo "kafka.brokerz refused: $(grep brokerz "$work/typo" | head -n 1 | sed 's/^ *//')"
 }
 step "values.schema.json refuses a misspelt value" typo
-# The CRD schemas really check the CRD kinds: the first ScaledObject and ServiceMonitor of the
-# all-switches render pass kubeconform as rendered and fail with one field misspelt
-# (spec.cooldownPeriod, an endpoint's interval).
+# The CRD schemas really check the CRD kinds: the first ScaledObject, ServiceMonitor and
+# PrometheusRule of the all-switches render pass kubeconform as rendered and fail with one field
+# misspelt (spec.cooldownPeriod, an endpoint's interval, a rule's expr).
 crd_typo() {
   "$helm" template tributary "$chart" --namespace tributary -f "$chart/ci/all-switches-values.yaml" > "$work/crd.yaml" || return 1
   local case kind field typo problems=0
-  for case in 'ScaledObject cooldownPeriod coolDownPeriod' 'ServiceMonitor interval intervall'; do
+  for case in 'ScaledObject cooldownPeriod coolDownPeriod' 'ServiceMonitor interval intervall' 'PrometheusRule expr exprr'; do
     read -r kind field typo <<< "$case"
     # The first document of the kind, as rendered and with the field misspelt.
     awk -v kind="$kind" '/^---/ { n++ } { doc[n] = doc[n] $0 "\n" } $0 == "kind: " kind && !found { found = n }
@@ -234,7 +235,32 @@ crd_typo() {
   done
   return $problems
 }
-step "kubeconform -strict refuses a misspelt ScaledObject and ServiceMonitor field" crd_typo
+step "kubeconform -strict refuses a misspelt ScaledObject, ServiceMonitor and PrometheusRule field" crd_typo
+# Must show: the alerting rules as a PrometheusRule only behind prometheusRule.enabled, with every
+# rule of the shared file (files/tributary.rules.yml is a link to it) and the runbook base URL.
+prometheus_rule() {
+  "$helm" template tributary "$chart" > "$work/norules.yaml" 2>/dev/null || return 1
+  if grep -q '^kind: PrometheusRule$' "$work/norules.yaml"; then
+    echo "default values render a PrometheusRule"
+    return 1
+  fi
+  local base=https://runbooks.example.com/tributary/
+  "$helm" template tributary "$chart" --namespace tributary --set prometheusRule.enabled=true --set prometheusRule.runbookBaseUrl="$base" \
+    --show-only templates/prometheusrule.yaml > "$work/rules.yaml" 2>/dev/null || return 1
+  kubeconform_strict "$work/rules.yaml" > "$work/rules.out" || { cat "$work/rules.out"; return 1; }
+  local want_alerts want_records alerts records linked
+  want_alerts=$(grep -c '^ *- alert: ' "$rules")
+  want_records=$(grep -c '^ *- record: ' "$rules")
+  alerts=$(grep -c '^ *- alert: ' "$work/rules.yaml")
+  records=$(grep -Ec '^ *(- )?record: ' "$work/rules.yaml")
+  linked=$(grep -c "^ *runbook_url: ${base}docs/runbooks.md#" "$work/rules.yaml")
+  [[ $alerts -eq $want_alerts && $records -eq $want_records && $linked -eq $want_alerts ]] || {
+    echo "PrometheusRule: $alerts alerts, $records recording rules, $linked runbook URLs under $base; $rules has $want_alerts alerts, $want_records recording rules"
+    return 1
+  }
+  echo "default: no PrometheusRule; prometheusRule.enabled: a valid PrometheusRule (kubeconform -strict, its CRD's schema) with the $alerts alerts and $records recording rules of $rules, each runbook_url under prometheusRule.runbookBaseUrl"
+}
+step "helm template: PrometheusRule with the shared rules, only behind prometheusRule.enabled" prometheus_rule
 
 # --- compose ---
 step "compose: load (compose-go), apps, ports, setup job, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"
@@ -248,7 +274,6 @@ docker_compose() {
 step "docker compose config -q" docker_compose
 
 # --- Prometheus rules ---
-rules=infra/prometheus/rules/tributary.rules.yml
 step "promtool check rules ($rules)" "$promtool" check rules "$rules"
 # Each test file names the rule file it tests; the output lists every file and test group.
 promtool_tests() {
