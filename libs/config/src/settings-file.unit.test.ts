@@ -30,7 +30,8 @@ describe('the settings file', () => {
   });
 
   it('refuses a file that is missing, not YAML, not a mapping, or holds a nested value, saying which', async () => {
-    await expect(readSettingsFile('/nonexistent/settings.yaml')).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('cannot read it (ENOENT)') });
+    await expect(readSettingsFile('/nonexistent/settings.yaml')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(readSettingsFile('/nonexistent/settings.yaml')).rejects.toThrow(/cannot read it \(ENOENT\)/);
     await expect(readSettingsFile(fileWith('bad.yaml', 'LOG_LEVEL: [debug\n'))).rejects.toThrow(/not YAML or JSON/);
     await expect(readSettingsFile(fileWith('list.yaml', '- LOG_LEVEL\n'))).rejects.toThrow(/must be a mapping of settings/);
     await expect(readSettingsFile(fileWith('nested.yaml', 'LOG_LEVEL:\n  level: debug\n'))).rejects.toThrow(/LOG_LEVEL: must be a single value or a list/);

@@ -38,8 +38,10 @@ const open = async (text: string) => {
   return { reloads, lines, applied, metrics, rewrite };
 };
 
-const reloadsCounted = async (metrics: MetricsRegistry) =>
-  Object.fromEntries(((await metrics.getSingleMetric('config_reloads_total')?.get())?.values ?? []).map(({ labels, value }) => [labels['result'], value]));
+const reloadsCounted = async (metrics: MetricsRegistry): Promise<Record<string, number>> => {
+  const values = (await metrics.getSingleMetric('config_reloads_total')?.get())?.values ?? [];
+  return Object.fromEntries(values.map(({ labels, value }) => [String(labels['result']), value]));
+};
 
 describe('settings that change at run time', () => {
   it('starts with the file over the environment', async () => {
