@@ -10,7 +10,9 @@
 // (order-projector), inventory_reservations_total (inventory-service), breaker_* (libs/resilience,
 // on payments-service's gateway breaker) and payments_outcomes_total (payments-service),
 // saga_decisions_total (orders-service), process/nodejs defaults (prom-client), and
-// kafka_consumergroup_lag from the kafka-exporter container, next to the consumers' own consumer_lag.
+// kafka_consumergroup_lag from the kafka-exporter container, next to the consumers' own consumer_lag;
+// the service levels recorded by infra/prometheus/rules/tributary.rules.yml (names with colons,
+// which --check finds there) and Prometheus's ALERTS series of the alerts it fires.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +95,28 @@ line(
   stat('Stalled partitions', 'none', 'sum(consumer_partition_stalled)', 'Partitions with lag whose committed offset has not moved for the stall time'),
   stat('Breakers open', 'none', 'sum(breaker_state == bool 2)', 'Circuit breakers open now, one per breaker and pod (payments-service: the payment gateway)', alarm),
   stat('Stock rejections (1h)', 'none', 'sum(increase(inventory_reservations_total{outcome="rejected"}[1h]))', 'Orders inventory-service rejected because some line was short of stock'),
+);
+
+row('Service levels and alerts');
+line(
+  8,
+  timeseries('Service levels (p99)', 's', [
+    ['tributary:read_model_freshness_seconds:p99', 'read-model freshness (append to projected)'],
+    ['tributary:query_duration_seconds:p99', 'queries (query-api)'],
+    ['tributary:command_duration_seconds:p99', 'commands (orders-api)'],
+  ], 'Recording rules of infra/prometheus/rules/tributary.rules.yml, over 5 minutes: how far the read models lag behind the events, how long query-api reads and orders-api commands take'),
+  stateTimeline('Firing alerts', [
+    ['max by (alertname, severity) (ALERTS{alertstate="firing"})', '{{alertname}} ({{severity}})'],
+  ], [[1, 'firing', 'red']], 'Alerts Prometheus fires from infra/prometheus/rules/tributary.rules.yml; Alertmanager (http://localhost:9093) groups and routes them, docs/runbooks.md says what to do about each'),
+);
+line(
+  4,
+  stat('Alerts firing', 'none', 'count(ALERTS{alertstate="firing"}) or vector(0)', 'Alerts firing now, all severities', alarm),
+  stat('Critical alerts firing', 'none', 'count(ALERTS{alertstate="firing", severity="critical"}) or vector(0)', 'Orders stop or wait: act now (docs/runbooks.md)', alarm),
+  stat('Freshness p99', 's', 'tributary:read_model_freshness_seconds:p99', 'From an event\'s append to Kafka to its place in the read model'),
+  stat('Query p99', 's', 'tributary:query_duration_seconds:p99'),
+  stat('Command p99', 's', 'tributary:command_duration_seconds:p99'),
+  stat('Settings reloads refused', 'none', 'sum(config_last_reload_successful == bool 0)', 'Instances whose last settings-file change was refused (TRIBUTARY_CONFIG_FILE)', alarm),
 );
 
 row('Consumers');
@@ -214,15 +238,23 @@ const dashboard = {
 const metricNames = () => {
   const expressions = panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
   expressions.push(dashboard.templating.list[0].definition);
-  const words = new Set(['sum', 'rate', 'increase', 'max', 'by', 'bool', 'histogram_quantile', 'label_values']);
+  const words = new Set(['sum', 'rate', 'increase', 'max', 'count', 'or', 'vector', 'by', 'bool', 'histogram_quantile', 'label_values']);
   const names = new Set();
   for (const expr of expressions) {
     const bare = expr.replace(/\{[^}]*\}/g, '').replace(/\[[^\]]*\]/g, '').replace(/\bby \([^)]*\)/g, ' ').replace(/label_values\((\w+), \w+\)/g, '$1');
-    for (const [word] of bare.matchAll(/[a-z_][a-z0-9_]*/g)) {
+    for (const [word] of bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
       if (!words.has(word)) names.add(word.replace(/_(bucket|sum|count)$/, ''));
     }
   }
   return [...names].sort();
+};
+
+/** Series Prometheus makes from the rules file: recorded service levels (level:metric:operation) and ALERTS. */
+const fromRules = (name) => name.includes(':') || name === 'ALERTS';
+const rulesFile = fileURLToPath(new URL('../prometheus/rules/tributary.rules.yml', import.meta.url));
+const recordedMissing = (names) => {
+  const rules = readFileSync(rulesFile, 'utf8');
+  return names.filter((name) => name.includes(':') && !rules.includes(`record: ${name}\n`));
 };
 
 /** Names exported by others: Prometheus itself, the kafka-exporter container, prom-client's defaults. */
@@ -239,6 +271,7 @@ const owners = [
   [/^up$/, 'prometheus'],
   [/^kafka_/, 'kafka-exporter'],
   [/^(process|nodejs)_/, 'any'],
+  [/^config_/, 'any'],
   [/^http_/, 'orders-api'],
   [/^orders_/, 'orders-api'],
   [/^producer_/, 'orders-api'],
@@ -261,16 +294,24 @@ const text = `${JSON.stringify(dashboard, null, 2)}\n`;
 if (process.argv.includes('--metrics')) {
   // For a test against a running service's /metrics: {"ours": [...], "external": [...],
   // "owners": {"<metric>": "<service under apps/ | any | prometheus | kafka-exporter>"}}.
-  const names = metricNames();
+  // "rules": what Prometheus records and fires from the rules file, on no service's /metrics.
+  const all = metricNames();
+  const names = all.filter((name) => !fromRules(name));
   const owned = Object.fromEntries(names.map((name) => [name, ownerOf(name) ?? null]));
-  console.log(JSON.stringify({ ours: names.filter((n) => !external(n)), external: names.filter(external), owners: owned }));
+  console.log(JSON.stringify({ ours: names.filter((n) => !external(n)), external: names.filter(external), rules: all.filter(fromRules), owners: owned }));
 } else if (process.argv.includes('--check')) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const sources = ['apps', 'libs'].flatMap((dir) => sourceFiles(path.join(root, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
-  const names = metricNames();
+  const queried = metricNames();
+  const names = queried.filter((name) => !fromRules(name));
   const missing = names.filter((name) => !external(name) && !sources.includes(`'${name}'`));
   if (missing.length > 0) {
     console.error(`the dashboard queries metrics no service defines: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  const unrecorded = recordedMissing(queried);
+  if (unrecorded.length > 0) {
+    console.error(`the dashboard queries recorded series ${rulesFile} does not record: ${unrecorded.join(', ')}`);
     process.exit(1);
   }
   const apps = new Set(readdirSync(path.join(root, 'apps')));
@@ -292,7 +333,7 @@ if (process.argv.includes('--metrics')) {
     console.error(`${target} is out of date: run node infra/scripts/build-dashboard.mjs`);
     process.exit(1);
   }
-  console.log(`${panels.length} panels; ${names.length} metric names, ${names.filter((n) => !external(n)).length} defined in apps/ and libs/: ${names.join(', ')}`);
+  console.log(`${panels.length} panels; ${names.length} metric names, ${names.filter((n) => !external(n)).length} defined in apps/ and libs/: ${names.join(', ')}; from the rules: ${queried.filter(fromRules).join(', ')}`);
 } else {
   writeFileSync(target, text);
   console.log(`wrote ${target} (${panels.length} panels)`);

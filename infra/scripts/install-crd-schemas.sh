@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Puts the JSON schemas of the custom resource kinds the chart renders (KEDA's ScaledObject and
-# TriggerAuthentication, the Prometheus Operator's ServiceMonitor) in
+# TriggerAuthentication, the Prometheus Operator's ServiceMonitor and PrometheusRule) in
 # ${TRIBUTARY_CACHE_DIR:-~/.cache/tributary}/crd-schemas-keda-<v>-prometheus-operator-<v>-<converter>/
 # as <group>/<kind>_<version>.json, and prints that folder, for kubeconform's -schema-location:
 #
@@ -20,12 +20,12 @@ keda_version="${KEDA_VERSION:-v2.21.0}"
 prometheus_operator_version="${PROMETHEUS_OPERATOR_VERSION:-v0.85.0}"
 # The kinds check-infra.sh validates: a kind the chart starts to render is added here.
 keda_crds=(keda.sh_scaledobjects.yaml keda.sh_triggerauthentications.yaml)
-prometheus_operator_crds=(monitoring.coreos.com_servicemonitors.yaml)
+prometheus_operator_crds=(monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_prometheusrules.yaml)
 
 cache="${TRIBUTARY_CACHE_DIR:-$HOME/.cache/tributary}"
 converter="$(sha256sum "$(dirname "$0")/infra-check/crdschemas.go" | cut -c1-8)"
 dir="$cache/crd-schemas-keda-$keda_version-prometheus-operator-$prometheus_operator_version-$converter"
-if [[ -f "$dir/keda.sh/scaledobject_v1alpha1.json" ]]; then
+if [[ -f "$dir/keda.sh/scaledobject_v1alpha1.json" && -f "$dir/monitoring.coreos.com/prometheusrule_v1.json" ]]; then
   echo "$dir"
   exit 0
 fi

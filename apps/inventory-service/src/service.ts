@@ -3,7 +3,7 @@ import { defineService, transformPerKey, type ConsumingService } from '@tributar
 import { createInventory } from './inventory.ts';
 import { inventoryMetrics } from './inventory-metrics.ts';
 import { openReservations } from './reservations.ts';
-import type { InventoryServiceSettings } from './settings.ts';
+import { inventoryServiceSettings, type InventoryServiceSettings } from './settings.ts';
 import { stockRoutes } from './stock-routes.ts';
 
 export { createInventory, type Inventory, type InventoryObserver, type InventoryOptions } from './inventory.ts';
@@ -19,6 +19,7 @@ const orderConcurrency = 16;
 /** Reserves stock for placed orders and answers on the inventory stream; PUT /stock/:sku sets stock. */
 export const startInventoryService = defineService({
   name: serviceName,
+  settings: inventoryServiceSettings,
   uses: (settings: InventoryServiceSettings) => ({ store: true, consumes: [settings.ordersTopic], produces: [settings.inventoryTopic] }),
   domain: ({ settings, store, producer, metrics }) => {
     const observer = inventoryMetrics(metrics);

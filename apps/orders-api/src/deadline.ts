@@ -29,6 +29,15 @@ export const within = async <T>(work: Promise<T>, timeoutMs: number): Promise<Bo
 /** Seconds a client should wait before trying again while Kafka does not confirm sends. */
 export const retryAfterSeconds = 2;
 
+/** The errors made by `unconfirmed`, told apart from other Kafka failures for the timeouts metric. */
+const timedOut = new WeakSet<Error>();
+
 /** The answer to a command whose event Kafka did not confirm in time: 503, worth retrying. */
-export const unconfirmed = (message: string, details: Record<string, unknown>): TributaryError =>
-  new TributaryError('KAFKA_UNAVAILABLE', message, { details: { ...details, retryAfterSeconds } });
+export const unconfirmed = (message: string, details: Record<string, unknown>): TributaryError => {
+  const error = new TributaryError('KAFKA_UNAVAILABLE', message, { details: { ...details, retryAfterSeconds } });
+  timedOut.add(error);
+  return error;
+};
+
+/** True for an error `unconfirmed` made: the publish timed out, rather than failed. */
+export const isUnconfirmed = (error: unknown): boolean => error instanceof Error && timedOut.has(error);

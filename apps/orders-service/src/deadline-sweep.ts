@@ -14,6 +14,8 @@ export interface DeadlineSweepOptions {
   intervalMs: number;
   /** An announcement whose rejection has not shown yet is repeated after this long. */
   reannounceAfterMs: number;
+  /** How long an order may stay open (ORDER_DEADLINE_MS): exported, so an alert can compare the oldest open order with it. */
+  deadlineMs: number;
   logger: Logger;
   metrics: MetricsRegistry;
   now?: () => Date;
@@ -43,6 +45,7 @@ export const startDeadlineSweep = (options: DeadlineSweepOptions): DeadlineSweep
   const openOrders = gauge(metrics, 'saga_open_orders', 'Orders of the partitions this instance owns that have no outcome yet');
   const oldestAge = gauge(metrics, 'saga_open_order_oldest_age_seconds', 'How long the oldest order without an outcome has waited since it was placed');
   const exceeded = counter(metrics, 'saga_deadline_exceeded_total', 'Orders announced past their deadline (each order once per instance that announced it)');
+  gauge(metrics, 'saga_order_deadline_seconds', 'How long an order may stay without an outcome before the saga rejects it (ORDER_DEADLINE_MS)').set(options.deadlineMs / 1000);
 
   const sweep = async (): Promise<void> => {
     const at = now();

@@ -2,7 +2,7 @@ import { openDeadlineStore, openSagaStore } from '@tributary/order-saga';
 import { defineService, type StartedService } from '@tributary/service';
 import { startDeadlineSweep } from './deadline-sweep.ts';
 import { createSagaHandler } from './saga-handler.ts';
-import type { OrdersServiceSettings } from './settings.ts';
+import { ordersServiceSettings, type OrdersServiceSettings } from './settings.ts';
 
 export const serviceName = 'orders-service';
 export type OrdersService = StartedService;
@@ -10,6 +10,7 @@ export type OrdersService = StartedService;
 /** The order saga: stock and payment outcomes in, OrderConfirmed or OrderRejected out on the orders stream. */
 export const startOrdersService = defineService({
   name: serviceName,
+  settings: ordersServiceSettings,
   // Facts come from all three streams; the decision goes back to the orders stream.
   uses: ({ ordersTopic, inventoryTopic, paymentsTopic }: OrdersServiceSettings) => ({ store: true, consumes: [ordersTopic, inventoryTopic, paymentsTopic], produces: [ordersTopic] }),
   domain: ({ settings, store, producer, metrics, logger }) => {
@@ -26,6 +27,7 @@ export const startOrdersService = defineService({
         announce: (events) => producer.publishAndCommit([{ topic: settings.ordersTopic, events }], { groupId: settings.groupId, positions: [] }),
         intervalMs: settings.deadlineSweepMs,
         reannounceAfterMs: Math.max(settings.orderDeadlineMs, 5_000),
+        deadlineMs: settings.orderDeadlineMs,
         logger,
         metrics,
       }),

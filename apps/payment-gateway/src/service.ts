@@ -1,7 +1,7 @@
 import { defineService, type StartedService } from '@tributary/service';
 import { createGateway, type Gateway } from './gateway.ts';
 import { paymentRoutes } from './routes.ts';
-import type { PaymentGatewaySettings } from './settings.ts';
+import { paymentGatewaySettings, type PaymentGatewaySettings } from './settings.ts';
 
 export const serviceName = 'payment-gateway';
 
@@ -13,6 +13,7 @@ export interface PaymentGateway extends StartedService {
 /** A simulator of the external payment gateway, with settable latency, failures and declines; it uses nothing else. */
 export const startPaymentGateway = defineService({
   name: serviceName,
+  settings: paymentGatewaySettings,
   uses: (_settings: PaymentGatewaySettings) => ({}),
   domain: ({ settings: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies }, logger, metrics }) => {
     const gateway = createGateway({ behaviour: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies } });

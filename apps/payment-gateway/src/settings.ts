@@ -1,10 +1,11 @@
-import { loadSettings, logLevels, oneOf, port, setting, text, tracingSettings } from '@tributary/config';
+import { loadSettings, logLevels, oneOf, port, setting, settingsFileSettings, text, tracingSettings } from '@tributary/config';
 import { behaviourReaders } from './behaviour.ts';
 
 export const paymentGatewaySettings = {
   port: setting('PAYMENT_GATEWAY_PORT', port(3099), 'Port of the payment gateway simulator'),
   host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),
-  logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level'),
+  logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level', { reloadable: true }),
+  ...settingsFileSettings,
   ...tracingSettings,
   latencyMs: setting('GATEWAY_LATENCY_MS', behaviourReaders.latencyMs(20), 'Delay before every gateway answer (changeable at run time: PUT /admin/behaviour)'),
   failureRate: setting('GATEWAY_FAILURE_RATE', behaviourReaders.share(0), 'Share of requests, 0 to 1, answered 503 instead of being processed'),

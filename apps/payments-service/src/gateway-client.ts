@@ -15,6 +15,8 @@ export type GatewayAnswer = { status: 'AUTHORIZED'; authorizationId: string } | 
 export interface GatewayClient {
   /** Resolves with the answer; rejects with UPSTREAM_FAILED, UPSTREAM_REJECTED or TIMEOUT. */
   authorize(idempotencyKey: string, request: PaymentRequest): Promise<GatewayAnswer>;
+  /** Takes a new timeout (settings reloaded at run time) for the calls that follow. */
+  reconfigure(options: { timeoutMs: number }): void;
 }
 
 // Not strict: a gateway may add fields to its answers without breaking its callers.
@@ -59,9 +61,13 @@ export const errorForFetchFailure = (error: unknown, timeoutMs: number): Tributa
   return new TributaryError('UPSTREAM_FAILED', `Cannot reach the payment gateway: ${reason}`, { cause: error });
 };
 
-export const createGatewayClient = ({ baseUrl, timeoutMs }: { baseUrl: string; timeoutMs: number }): GatewayClient => {
+export const createGatewayClient = ({ baseUrl, timeoutMs: initialTimeoutMs }: { baseUrl: string; timeoutMs: number }): GatewayClient => {
+  let timeoutMs = initialTimeoutMs;
   const url = new URL('payments', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
   return {
+    reconfigure(options) {
+      timeoutMs = options.timeoutMs;
+    },
     async authorize(idempotencyKey, request) {
       let status: number;
       let body: string;

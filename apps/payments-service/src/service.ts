@@ -1,14 +1,22 @@
 import { stepFailurePublisher } from '@tributary/order-saga';
-import { createBreaker, type Breaker } from '@tributary/resilience';
+import { createBreaker, type Breaker, type BreakerTuning } from '@tributary/resilience';
 import { defineService, type ConsumingService } from '@tributary/service';
 import { createGatewayClient, type GatewayAnswer, type PaymentRequest } from './gateway-client.ts';
 import { createPaymentHandler } from './handler.ts';
-import type { PaymentsServiceSettings } from './settings.ts';
+import { paymentsServiceSettings, type PaymentsServiceSettings } from './settings.ts';
 
 export const serviceName = 'payments-service';
 
 /** How often a partition paused by the open breaker asks whether it may resume: soon after the breaker half-opens. */
 const breakerProbeIntervalMs = 500;
+
+/** The breaker settings that may change while the service runs (the settings file). */
+const breakerTuning = (settings: PaymentsServiceSettings): BreakerTuning => ({
+  timeoutMs: settings.gatewayTimeoutMs,
+  errorThresholdPercentage: settings.breakerErrorThresholdPercent,
+  volumeThreshold: settings.breakerVolumeThreshold,
+  resetTimeoutMs: settings.breakerResetTimeoutMs,
+});
 
 export interface PaymentsService extends ConsumingService {
   readonly breaker: Breaker<[string, PaymentRequest], GatewayAnswer>;
@@ -17,17 +25,15 @@ export interface PaymentsService extends ConsumingService {
 /** Charges reserved orders at the payment gateway, behind a breaker, and answers on the payments stream. */
 export const startPaymentsService = defineService({
   name: serviceName,
+  settings: paymentsServiceSettings,
   uses: (settings: PaymentsServiceSettings) => ({ consumes: [settings.inventoryTopic], produces: [settings.paymentsTopic] }),
   domain: ({ settings, producer, metrics, logger, tracer }) => {
     const client = createGatewayClient({ baseUrl: settings.gatewayUrl, timeoutMs: settings.gatewayTimeoutMs });
     const breaker = createBreaker({
       name: 'payment-gateway',
       action: (idempotencyKey: string, request: PaymentRequest) => client.authorize(idempotencyKey, request),
-      timeoutMs: settings.gatewayTimeoutMs,
-      errorThresholdPercentage: settings.breakerErrorThresholdPercent,
+      ...breakerTuning(settings),
       rollingWindowMs: settings.breakerRollingWindowMs,
-      volumeThreshold: settings.breakerVolumeThreshold,
-      resetTimeoutMs: settings.breakerResetTimeoutMs,
       metrics,
       logger,
     });
@@ -43,6 +49,10 @@ export const startPaymentsService = defineService({
         onDeadLetter: stepFailurePublisher({ producer, groupId, topic: paymentsTopic, eventType: 'PaymentFailed', handles: 'StockReserved' }),
       },
       close: () => breaker.shutdown(),
+      reconfigure: (next) => {
+        client.reconfigure({ timeoutMs: next.gatewayTimeoutMs });
+        breaker.reconfigure(breakerTuning(next));
+      },
       exposes: { breaker },
     };
   },

@@ -1,6 +1,6 @@
 import { defineService, type StartedService } from '@tributary/service';
 import { queryRoutes } from './routes.ts';
-import type { QueryApiSettings } from './settings.ts';
+import { queryApiSettings, type QueryApiSettings } from './settings.ts';
 
 export const serviceName = 'query-api';
 export type QueryApi = StartedService;
@@ -8,6 +8,7 @@ export type QueryApi = StartedService;
 /** HTTP queries over the read models the order projector keeps. */
 export const startQueryApi = defineService({
   name: serviceName,
+  settings: queryApiSettings,
   uses: (_settings: QueryApiSettings) => ({ store: true }),
   domain: async ({ store }) => ({ routes: await queryRoutes(store.db) }),
 });

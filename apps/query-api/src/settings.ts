@@ -1,4 +1,4 @@
-import { backboneSettings, loadSettings, port, setting, text, tracingSettings } from '@tributary/config';
+import { backboneSettings, loadSettings, port, setting, settingsFileSettings, text, tracingSettings } from '@tributary/config';
 
 const { mongoUri, mongoDatabase, mongoTimeoutMs, logLevel } = backboneSettings;
 
@@ -7,6 +7,7 @@ export const queryApiSettings = {
   mongoDatabase,
   mongoTimeoutMs,
   logLevel,
+  ...settingsFileSettings,
   ...tracingSettings,
   port: setting('QUERY_API_PORT', port(3001), 'Port of the query API'),
   host: setting('HTTP_HOST', text('127.0.0.1'), 'Interface HTTP servers listen on (0.0.0.0 in containers)'),

@@ -197,6 +197,8 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 	if err := decoder.Decode(&prometheus); err != nil {
 		return nil, fmt.Errorf("%s: %w", prometheusFile, err)
 	}
+	alerting, loaded := checkComposeAlerting(project, raw, root)
+	problems = append(problems, alerting...)
 	scraped := map[string]bool{}
 	for _, job := range prometheus.ScrapeConfigs {
 		if job.JobName == "" {
@@ -235,7 +237,7 @@ func checkCompose(composeFile, prometheusFile, root string) ([]string, error) {
 	}
 	sort.Strings(names)
 	if len(problems) == 0 {
-		fmt.Printf("compose: %d services valid (%s); %d Tributary services scraped by Prometheus\n", len(names), strings.Join(names, ", "), len(ports))
+		fmt.Printf("compose: %d services valid (%s); %d Tributary services scraped by Prometheus\n%s\n", len(names), strings.Join(names, ", "), len(ports), loaded)
 	}
 	return problems, nil
 }

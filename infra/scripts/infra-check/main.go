@@ -4,8 +4,11 @@
 //	    loads the compose file as `docker compose config` does (compose-go: Compose Specification
 //	    schema, interpolation, merge keys), then checks it against the repository: every built
 //	    service names an app under apps/, its port variable and published port agree with the
-//	    build argument PORT, every app is in the file, and every Prometheus target is a compose
-//	    service and port.
+//	    build argument PORT, every app is in the file, every Prometheus target is a compose
+//	    service and port, Prometheus loads infra/prometheus/rules/tributary.rules.yml and sends
+//	    alerts to an Alertmanager service whose configuration is mounted.
+//	infra-check compose-config <docker-compose.yml>
+//	    prints the file as `docker compose config` does (compose-go), without a Docker client.
 //	infra-check settings <rendered.yaml> <repo root>
 //	    checks that every key of a service's ConfigMap in `helm template` output is a setting its
 //	    app (apps/<service>/src) or libs/ declares, as compose does for the services' environment.
@@ -41,6 +44,11 @@ func main() {
 			usage()
 		}
 		problems, err = checkCompose(os.Args[2], os.Args[3], os.Args[4])
+	case "compose-config":
+		if len(os.Args) != 3 {
+			usage()
+		}
+		err = printComposeConfig(os.Args[2])
 	case "settings":
 		if len(os.Args) != 4 {
 			usage()
@@ -82,6 +90,7 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "usage: infra-check compose <docker-compose.yml> <prometheus.yml> <repo root>")
+	fmt.Fprintln(os.Stderr, "       infra-check compose-config <docker-compose.yml>")
 	fmt.Fprintln(os.Stderr, "       infra-check settings <rendered.yaml> <repo root>")
 	fmt.Fprintln(os.Stderr, "       infra-check manifests <rendered.yaml>...")
 	fmt.Fprintln(os.Stderr, "       infra-check setup-job <rendered.yaml>")

@@ -50,7 +50,13 @@ var crdFields = map[string]map[string][]string{
 	},
 	"monitoring.coreos.com/v1/ServiceMonitor": {
 		"spec":             {"selector", "endpoints", "namespaceSelector", "jobLabel"},
-		"spec.endpoints[]": {"port", "path", "interval", "scrapeTimeout", "scheme", "relabelings", "metricRelabelings"},
+		"spec.endpoints[]": {"port", "path", "interval", "scrapeTimeout", "scheme", "honorLabels", "relabelings", "metricRelabelings"},
+	},
+	// The rules themselves are promtool's to check (check-infra.sh); here their shape.
+	"monitoring.coreos.com/v1/PrometheusRule": {
+		"spec":                  {"groups"},
+		"spec.groups[]":         {"name", "interval", "rules"},
+		"spec.groups[].rules[]": {"alert", "record", "expr", "for", "labels", "annotations"},
 	},
 }
 
@@ -100,7 +106,7 @@ func checkManifests(files []string) ([]string, error) {
 	}
 	if len(problems) == 0 {
 		var parts []string
-		for _, kind := range []string{"Deployment", "Service", "ConfigMap", "Secret", "ServiceAccount", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Job", "ScaledObject", "TriggerAuthentication", "ServiceMonitor"} {
+		for _, kind := range []string{"Deployment", "Service", "ConfigMap", "Secret", "ServiceAccount", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Job", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule"} {
 			if counts[kind] > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", counts[kind], kind))
 			}

@@ -15,6 +15,15 @@ export const tracingSettings = {
   otelTracesSamplerArg: setting('OTEL_TRACES_SAMPLER_ARG', ratio(1), 'Share of new traces the traceidratio samplers record, from 0 to 1'),
 };
 
+/** Where the settings that change at run time come from: read at start, watched, and reread on SIGHUP. */
+export const settingsFileSettings = {
+  configFile: setting(
+    'TRIBUTARY_CONFIG_FILE',
+    optionalText(),
+    'A YAML or JSON file of settings by variable name, over the environment; watched, and reread on SIGHUP: the log level, breaker, gateway-timeout, rate-limit and consumer-retry settings in it take effect at once (docs/configuration.md)',
+  ),
+};
+
 /**
  * Settings every service shares: where the backbone is and how to log. Defaults point at the
  * local stack on loopback, so `npm start` needs no configuration at all.
@@ -32,7 +41,8 @@ export const backboneSettings = {
   mongoTimeoutMs: setting('MONGODB_TIMEOUT_MS', positiveInt(5_000, 600_000), 'How long a store call waits for a reachable server before it counts as a failure'),
   topicPartitions: setting('TOPIC_PARTITIONS', positiveInt(6, 10_000), 'Partitions of topics the platform creates'),
   topicReplicationFactor: setting('TOPIC_REPLICATION_FACTOR', positiveInt(1, 32), 'Replication factor of topics the platform creates'),
-  logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level'),
+  logLevel: setting('LOG_LEVEL', oneOf(logLevels, 'info'), 'Log level', { reloadable: true }),
+  ...settingsFileSettings,
   // How to reach a secured Kafka: TLS and SASL (PLAIN or SCRAM). Off by default, as on loopback.
   kafkaTls: setting('KAFKA_TLS', bool(false), 'Connect to Kafka over TLS'),
   kafkaTlsCaFile: setting('KAFKA_TLS_CA_FILE', optionalText(), 'PEM file of the CA that signed the brokers\' certificates (default: the system CAs)'),
@@ -52,8 +62,8 @@ export const httpSettings = {
 
 /** Settings of services that accept commands (requests that produce events). */
 export const commandSettings = {
-  commandRateLimit: setting('COMMAND_RATE_LIMIT', countOrOff(1_000, 10_000_000), 'Commands one client address may send per window (0 turns the limit off)'),
-  commandRateWindowMs: setting('COMMAND_RATE_WINDOW_MS', positiveInt(10_000, 3_600_000), 'Length of the rate-limit window'),
+  commandRateLimit: setting('COMMAND_RATE_LIMIT', countOrOff(1_000, 10_000_000), 'Commands one client address may send per window (0 turns the limit off)', { reloadable: true }),
+  commandRateWindowMs: setting('COMMAND_RATE_WINDOW_MS', positiveInt(10_000, 3_600_000), 'Length of the rate-limit window', { reloadable: true }),
 };
 
 export const topicSettings = {
@@ -66,8 +76,8 @@ export const topicSettings = {
 export const consumerSettings = {
   consumerConcurrency: setting('CONSUMER_CONCURRENCY', positiveInt(3, 64), 'Partitions a consumer handles at once'),
   consumerSessionTimeoutMs: setting('CONSUMER_SESSION_TIMEOUT_MS', positiveInt(30_000, 3_600_000), 'Time without heartbeats before the group gives a member\'s partitions to others'),
-  consumerRetryAttempts: setting('CONSUMER_RETRY_ATTEMPTS', positiveInt(5, 100), 'Tries in place for a transient failure before the partition is paused'),
-  consumerRetryInitialMs: setting('CONSUMER_RETRY_INITIAL_MS', positiveInt(200, 600_000), 'First retry delay (doubles per try, with jitter)'),
-  consumerRetryMaxMs: setting('CONSUMER_RETRY_MAX_MS', positiveInt(5_000, 600_000), 'Longest retry delay'),
+  consumerRetryAttempts: setting('CONSUMER_RETRY_ATTEMPTS', positiveInt(5, 100), 'Tries in place for a transient failure before the partition is paused', { reloadable: true }),
+  consumerRetryInitialMs: setting('CONSUMER_RETRY_INITIAL_MS', positiveInt(200, 600_000), 'First retry delay (doubles per try, with jitter)', { reloadable: true }),
+  consumerRetryMaxMs: setting('CONSUMER_RETRY_MAX_MS', positiveInt(5_000, 600_000), 'Longest retry delay', { reloadable: true }),
   consumerStallAfterMs: setting('CONSUMER_STALL_AFTER_MS', positiveInt(60_000, 86_400_000), 'A partition with lag and no progress for this long is reported as stalled'),
 };

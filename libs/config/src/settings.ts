@@ -1,12 +1,14 @@
 import { TributaryError } from '@tributary/errors';
 import type { z } from 'zod';
 
-/** One environment variable: its name, how to read it, and whether its value may be shown. */
+/** One environment variable: its name, how to read it, whether its value may be shown, and whether it may change while a service runs. */
 export interface Setting<T extends z.ZodType = z.ZodType> {
   readonly env: string;
   readonly schema: T;
   readonly secret: boolean;
   readonly description: string;
+  /** Taken from the settings file (TRIBUTARY_CONFIG_FILE) while the service runs; the others need a restart. */
+  readonly reloadable: boolean;
 }
 
 export type SettingsSpec = Record<string, Setting>;
@@ -16,10 +18,21 @@ export const setting = <T extends z.ZodType>(
   env: string,
   schema: T,
   description: string,
-  options: { secret?: boolean } = {},
-): Setting<T> => ({ env, schema, description, secret: options.secret ?? false });
+  options: { secret?: boolean; reloadable?: boolean } = {},
+): Setting<T> => ({ env, schema, description, secret: options.secret ?? false, reloadable: options.reloadable ?? false });
 
 type Environment = Readonly<Record<string, string | undefined>>;
+
+/** One setting read from its text; a problem names the variable and, unless it is secret, the value. */
+export const readSetting = ({ env: name, schema, secret }: Setting, raw: string | undefined): { ok: true; value: unknown } | { ok: false; problem: string } => {
+  // An empty variable means "not set": `FOO= npm start` should fall back to the default.
+  const input = raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
+  const shown = input === undefined ? 'not set' : secret ? 'value hidden' : `got "${input}"`;
+  return { ok: false, problem: `${name}: ${reason} (${shown})` };
+};
 
 /**
  * Reads every setting of the spec from the environment. All problems are collected first, so a
@@ -28,18 +41,10 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export const loadSettings = <S extends SettingsSpec>(spec: S, env: Environment = process.env): Settings<S> => {
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [key, { env: name, schema, secret }] of Object.entries(spec)) {
-    const raw = env[name];
-    // An empty variable means "not set": `FOO= npm start` should fall back to the default.
-    const input = raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-    const parsed = schema.safeParse(input);
-    if (parsed.success) {
-      values[key] = parsed.data;
-    } else {
-      const reason = parsed.error.issues.map((issue) => issue.message).join('; ');
-      const shown = input === undefined ? 'not set' : secret ? 'value hidden' : `got "${input}"`;
-      problems.push(`${name}: ${reason} (${shown})`);
-    }
+  for (const [key, one] of Object.entries(spec)) {
+    const read = readSetting(one, env[one.env]);
+    if (read.ok) values[key] = read.value;
+    else problems.push(read.problem);
   }
   if (problems.length > 0) {
     throw new TributaryError(

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from '@tributary/logger';
-import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
+import { counter, histogram, sampledGauge, type MetricsRegistry } from '@tributary/metrics';
 import { httpServerSpans, noTracing } from '@tributary/tracing';
 import express, { type Express, type RequestHandler } from 'express';
 import { errorHandler, notFound } from './errors.ts';
@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   routes: (app: Express) => void;
   /** Makes each request to the service's own routes a span; probes and /metrics are left out. */
   tracer?: Tracer;
+  /** Fields /readyz shows besides the checks, read at each request (the settings' version). */
+  readinessDetails?: () => Record<string, unknown>;
 }
 
 const httpMetrics = (metrics: MetricsRegistry): RequestHandler => {
@@ -69,8 +71,26 @@ export const runReadinessChecks = async (checks: ReadinessChecks): Promise<Readi
   };
 };
 
+/**
+ * /readyz as metrics, sampled at each scrape, so an alert sees a pod that is up but not ready. One
+ * run of the checks serves both gauges of a scrape.
+ */
+const readinessMetrics = (metrics: MetricsRegistry, readiness: ReadinessChecks): void => {
+  let last: { at: number; report: Promise<ReadinessReport> } | undefined;
+  const report = (): Promise<ReadinessReport> => {
+    if (!last || Date.now() - last.at > 1_000) last = { at: Date.now(), report: runReadinessChecks(readiness) };
+    return last.report;
+  };
+  sampledGauge(metrics, 'service_ready', '1 while /readyz answers 200 (every check ready), else 0', [], async (gauge) => {
+    gauge.set((await report()).ready ? 1 : 0);
+  });
+  sampledGauge(metrics, 'service_readiness_check', 'Each /readyz check: 1 ready, 0 not', ['check'], async (gauge) => {
+    for (const [check, ready] of Object.entries((await report()).checks)) gauge.set({ check }, ready ? 1 : 0);
+  });
+};
+
 /** An express app with request ids, metrics, /healthz, /readyz, /metrics and JSON errors. */
-export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer }: HttpAppOptions): Express => {
+export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer, readinessDetails }: HttpAppOptions): Express => {
   const app = express();
   app.disable('x-powered-by');
   // Flat string values only: `a[b]=c` stays a key named "a[b]" instead of becoming an object.
@@ -80,12 +100,13 @@ export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', 
   const cors = corsPolicy(corsOrigins);
   if (cors) app.use(cors);
   app.use(httpMetrics(metrics));
+  readinessMetrics(metrics, readiness);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });
   });
   app.get('/readyz', async (_req, res) => {
     const { ready, checks, reasons } = await runReadinessChecks(readiness);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(reasons).length > 0 ? { reasons } : {}) });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, ...(Object.keys(reasons).length > 0 ? { reasons } : {}), ...readinessDetails?.() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

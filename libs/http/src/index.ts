@@ -2,4 +2,4 @@ export { closeServer, createHttpApp, listen, runReadinessChecks, type HttpAppOpt
 export { errorHandler, notFound, sendError, type ErrorBody } from './errors.ts';
 export { requestId } from './request-id.ts';
 export { parseInput, type FieldProblem } from './validation.ts';
-export { commandRateLimit, corsPolicy, securityHeaders, type RateLimitOptions } from './protection.ts';
+export { commandRateLimit, corsPolicy, securityHeaders, type CommandRateLimit, type RateLimitOptions } from './protection.ts';

@@ -30,11 +30,7 @@ export interface RateLimitOptions {
   windowMs: number;
 }
 
-/**
- * Limits how fast one client (by address) may send commands. The answer past the limit is a 429
- * JSON error with Retry-After, like every other error of the platform.
- */
-export const commandRateLimit = ({ limit, windowMs }: RateLimitOptions): RequestHandler =>
+const limiterFor = ({ limit, windowMs }: RateLimitOptions): RequestHandler =>
   limit <= 0
     ? (_req, _res, next) => {
         next();
@@ -48,3 +44,24 @@ export const commandRateLimit = ({ limit, windowMs }: RateLimitOptions): Request
           sendError(res, new TributaryError('RATE_LIMITED', `Too many commands: at most ${limit} per ${windowMs / 1000} s from one client; retry after the time in Retry-After`));
         },
       });
+
+export interface CommandRateLimit {
+  readonly handler: RequestHandler;
+  /** Takes a new limit and window (settings reloaded at run time); counting starts afresh. */
+  reconfigure(options: RateLimitOptions): void;
+}
+
+/**
+ * Limits how fast one client (by address) may send commands. The answer past the limit is a 429
+ * JSON error with Retry-After, like every other error of the platform.
+ */
+export const commandRateLimit = (options: RateLimitOptions): CommandRateLimit => {
+  // express-rate-limit fixes its window when it is made: a new window takes a new limiter.
+  let current = limiterFor(options);
+  return {
+    handler: (req, res, next) => current(req, res, next),
+    reconfigure(next) {
+      current = limiterFor(next);
+    },
+  };
+};

@@ -71,6 +71,8 @@ export interface ConsumerRunner {
   assignment(): readonly { topic: string; partition: number }[];
   /** For /readyz: not ready while stopped, crashed, out of its group, or with a stalled partition. */
   readiness(): Readiness;
+  /** Takes new retry settings (reloaded at run time): the next failure is retried by them. */
+  reconfigure(options: { retry: BackoffPolicy }): void;
 }
 
 /**
@@ -129,6 +131,9 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     },
     assignment: () => (membership.joined ? membership.assignment : []),
     readiness: () => consumerReadiness({ running, joined: membership.joined, crash: membership.crash, stalled: stalls.stalled() }),
+    reconfigure({ retry }) {
+      stage.retry = { ...retry };
+    },
     async start() {
       running = true;
       await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);

@@ -1,4 +1,5 @@
 import type { AvroCodec } from '@tributary/avro';
+import { counter, type MetricsRegistry } from '@tributary/metrics';
 import { TributaryError, isTributaryError } from '@tributary/errors';
 import { context, type Span, type Tracer } from '@opentelemetry/api';
 import { contextFromTraceparent, endSpan, noTracing, startPublishSpan, traceparentOf } from '@tributary/tracing';
@@ -87,3 +88,23 @@ export const createPreparer = (kafka: Kafka, codec: AvroCodec, producerName: str
 /** Errors from the client become KAFKA_UNAVAILABLE naming the topic; our own pass through. */
 export const asKafkaUnavailable = (topic: string, cause: unknown): TributaryError =>
   isTributaryError(cause) ? cause : new TributaryError('KAFKA_UNAVAILABLE', `Could not produce to ${topic}: ${(cause as Error).message}`, { cause });
+
+/**
+ * Sends that failed after kafkajs's own retries, per topic: what a producer alert watches. A
+ * topic's series starts at zero when it is first published to, so the first failure shows as an
+ * increase.
+ */
+export const sendErrorCounter = (metrics: MetricsRegistry | undefined) => {
+  const errors = metrics && counter(metrics, 'producer_send_errors_total', 'Produce requests and transactions that failed after the client\'s own retries, per topic', ['topic']);
+  const seen = new Set<string>();
+  return {
+    publishing(topic: string): void {
+      if (!errors || seen.has(topic)) return;
+      seen.add(topic);
+      errors.inc({ topic }, 0);
+    },
+    failed(topics: Iterable<string>): void {
+      for (const topic of topics) errors?.inc({ topic });
+    },
+  };
+};

@@ -2,7 +2,7 @@ import type { AvroCodec } from '@tributary/avro';
 import { histogram, type MetricsRegistry } from '@tributary/metrics';
 import type { Kafka, Message, RecordMetadata } from 'kafkajs';
 import type { Tracer } from '@opentelemetry/api';
-import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
+import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { createSendGroups } from './send-groups.ts';
 
 export type { OutgoingEvent } from './prepare.ts';
@@ -56,6 +56,7 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics, trace
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
   const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
+  const sendErrors = sendErrorCounter(metrics);
   let connected = false;
   producer.on(producer.events.CONNECT, () => {
     connected = true;
@@ -78,6 +79,7 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics, trace
       try {
         metadata = await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       } catch (cause) {
+        sendErrors.failed(byTopic.keys());
         const error = asKafkaUnavailable([...byTopic.keys()].join(', '), cause);
         endPublishSpans(calls.flatMap((call) => call.messages.map((prepared) => ({ prepared }))), error);
         throw error;
@@ -100,6 +102,7 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics, trace
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },
     async publish(topic, events) {
+      sendErrors.publishing(topic);
       return send({ topic, messages: await prepare(topic, events) });
     },
   };

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
-import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
+import type { MetricsRegistry } from '@tributary/metrics';
+import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 
 export interface ConsumedPosition {
   topic: string;
@@ -65,6 +66,8 @@ export interface TransactionalProducerOptions {
   transactionTimeoutMs?: number;
   /** Makes each event's publish span; none by default. */
   tracer?: Tracer;
+  /** Counts failed transactions per output topic (producer_send_errors_total). */
+  metrics?: MetricsRegistry;
 }
 
 /** The group's positions to commit in the transaction, per topic: just past each handled record. */
@@ -122,10 +125,11 @@ const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared
   }
 };
 
-export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer }: TransactionalProducerOptions): TransactionalEventProducer => {
+export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer, metrics }: TransactionalProducerOptions): TransactionalEventProducer => {
   const slot = transactionalId === undefined ? claimInstanceSlot(`${producerName}-${instanceId}`) : undefined;
   const id = transactionalId ?? transactionalIdOf(producerName, instanceId, slot?.slot ?? 0);
   const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
+  const sendErrors = sendErrorCounter(metrics);
   let connected = false;
   const holder = replaceableProducer(() => {
     const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
@@ -142,6 +146,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
 
   const run = async (outputs: readonly TransactionalOutput[], consumed: Consumed): Promise<void> => {
     const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
+    for (const { topic } of prepared) sendErrors.publishing(topic);
     for (let tries = 1; ; tries += 1) {
       try {
         await transact(holder, prepared, consumed);
@@ -153,6 +158,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
           await sleep(20 * tries);
           continue;
         }
+        sendErrors.failed(prepared.map(({ topic }) => topic));
         const error = asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
         endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))), error);
         throw error;

@@ -1,1 +1,1 @@
-export { counter, createMetricsRegistry, gauge, histogram, type MetricsRegistry } from './metrics.ts';
+export { counter, createMetricsRegistry, gauge, histogram, sampledGauge, type MetricsRegistry } from './metrics.ts';

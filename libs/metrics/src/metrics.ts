@@ -32,3 +32,19 @@ export const histogram = <L extends string>(
   labelNames: readonly L[] = [],
   buckets: number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 ): Histogram<L> => existing<Histogram<L>>(registry, name) ?? new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+
+/**
+ * A gauge read when Prometheus scrapes (prom-client's collect): for a state that is cheaper to ask
+ * than to track, such as whether a dependency answers now.
+ */
+export const sampledGauge = <L extends string>(registry: Registry, name: string, help: string, labelNames: readonly L[], sample: (gauge: Gauge<L>) => Promise<void>): Gauge<L> =>
+  existing<Gauge<L>>(registry, name) ??
+  new Gauge<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    async collect() {
+      await sample(this);
+    },
+  });

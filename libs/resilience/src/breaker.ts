@@ -23,6 +23,9 @@ export interface BreakerOptions<A extends unknown[], R> {
   logger: Logger;
 }
 
+/** What can change while the breaker runs (settings reloaded at run time); the window's length cannot. */
+export type BreakerTuning = Pick<BreakerOptions<never, never>, 'timeoutMs' | 'errorThresholdPercentage' | 'volumeThreshold' | 'resetTimeoutMs'>;
+
 export interface Breaker<A extends unknown[], R> {
   readonly name: string;
   /**
@@ -34,6 +37,8 @@ export interface Breaker<A extends unknown[], R> {
   readonly state: BreakerState;
   /** True when a call may reach the dependency (closed or half-open): a paused consumer may resume. */
   allowsCalls(): boolean;
+  /** Takes new thresholds and timeouts; the next call and the next failure go by them. */
+  reconfigure(tuning: BreakerTuning): void;
   /** Stops the breaker's timers; later calls are rejected. */
   shutdown(): void;
 }
@@ -64,20 +69,32 @@ const translate = (name: string, timeoutMs: number, error: unknown): { outcome: 
   return { outcome: outcomeOf(error), error };
 };
 
+/** opossum's names for the tunable options. */
+const circuitTuning = (tuning: BreakerTuning) => ({
+  timeout: tuning.timeoutMs,
+  errorThresholdPercentage: tuning.errorThresholdPercentage,
+  volumeThreshold: tuning.volumeThreshold,
+  resetTimeout: tuning.resetTimeoutMs,
+});
+
 export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A, R>): Breaker<A, R> => {
   const { name, logger } = options;
-  const circuit = new CircuitBreaker<A, R>(options.action, {
+  let tuning: BreakerTuning = { timeoutMs: options.timeoutMs, errorThresholdPercentage: options.errorThresholdPercentage, volumeThreshold: options.volumeThreshold, resetTimeoutMs: options.resetTimeoutMs };
+  // opossum keeps this very object and reads timeout, errorThresholdPercentage and resetTimeout
+  // from it at each call, failure and opening: reconfigure() changes them in place.
+  const circuitOptions = {
     name,
-    timeout: options.timeoutMs,
-    errorThresholdPercentage: options.errorThresholdPercentage,
+    ...circuitTuning(tuning),
     rollingCountTimeout: options.rollingWindowMs,
-    volumeThreshold: options.volumeThreshold,
-    resetTimeout: options.resetTimeoutMs,
     // opossum counts an error unless this says true: the caller's mistakes (a 4xx) never trip it.
     // It then takes the call as a success, so such an answer to the half-open probe closes the
     // breaker: the dependency did answer.
     errorFilter: (error: unknown) => !countsAgainst(error),
-  });
+  };
+  const circuit = new CircuitBreaker<A, R>(options.action, circuitOptions);
+  // The volume threshold alone sits in a private field, read through this getter on each failure:
+  // an own getter makes it follow reconfigure() too (breaker.unit.test.ts checks it still does).
+  Object.defineProperty(circuit, 'volumeThreshold', { get: () => tuning.volumeThreshold });
   const metrics = options.metrics ? breakerMetrics(options.metrics, name) : undefined;
   let openedAt: number | undefined;
   let lastFailure: string | undefined;
@@ -97,7 +114,7 @@ export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A,
     openedAt = Date.now();
     metrics?.state('open');
     const { failures, fires } = circuit.stats;
-    logger.warn('circuit breaker opened: calls fail fast until a probe succeeds', { breaker: name, failures, calls: fires, lastFailure, retryInMs: options.resetTimeoutMs });
+    logger.warn('circuit breaker opened: calls fail fast until a probe succeeds', { breaker: name, failures, calls: fires, lastFailure, retryInMs: tuning.resetTimeoutMs });
   });
   circuit.on('halfOpen', () => {
     leaveOpen();
@@ -122,10 +139,15 @@ export const createBreaker = <A extends unknown[], R>(options: BreakerOptions<A,
         metrics?.call('success');
         return result;
       } catch (thrown) {
-        const { outcome, error } = translate(name, options.timeoutMs, thrown);
+        const { outcome, error } = translate(name, tuning.timeoutMs, thrown);
         metrics?.call(outcome);
         throw error;
       }
+    },
+    reconfigure(next) {
+      tuning = { ...next };
+      Object.assign(circuitOptions, circuitTuning(tuning));
+      logger.info('circuit breaker settings changed', { breaker: name, ...tuning });
     },
     shutdown() {
       leaveOpen();

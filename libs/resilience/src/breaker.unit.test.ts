@@ -167,4 +167,32 @@ describe('createBreaker', () => {
     expect(lines.map((l) => l.message)).toEqual([expect.stringContaining('opened'), expect.stringContaining('half-open'), expect.stringContaining('closed')]);
     expect(lines[0]?.meta['lastFailure']).toBe('gateway answered 503');
   });
+
+  it('opens after fewer failures, and times out sooner, once reconfigured', async () => {
+    await settle(breaker.fire('fail'));
+    await settle(breaker.fire('fail'));
+    // Two failures are below the volume of three: still closed.
+    expect(breaker.state).toBe('closed');
+    breaker.reconfigure({ timeoutMs: 100, errorThresholdPercentage: 50, volumeThreshold: 2, resetTimeoutMs: 2_000 });
+    await settle(breaker.fire('fail'));
+    expect(breaker.state).toBe('open');
+    await vi.advanceTimersByTimeAsync(500);
+    // The old reset time of 500 ms has passed; the new one of 2 s has not.
+    expect(breaker.state).toBe('open');
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(breaker.state).toBe('halfOpen');
+    const probe = settle(breaker.fire('hang'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await probe).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    expect(String(((await probe) as { error?: unknown }).error)).toContain('100 ms');
+  });
+
+  it('counts every state change, so a breaker that opens and closes between two scrapes still shows', async () => {
+    await trip();
+    await vi.advanceTimersByTimeAsync(500);
+    await breaker.fire('ok');
+    for (const [state, count] of [['open', 1], ['halfOpen', 1], ['closed', 1]] as const) {
+      expect(await metricValue(registry, 'breaker_state_changes_total', { breaker: 'gateway', state })).toBe(count);
+    }
+  });
 });

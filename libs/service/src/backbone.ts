@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createAvroCodec, loadSchemaCatalog, type AvroCodec } from '@tributary/avro';
+import { createAvroCodec, loadSchemaCatalog, registryReachable, type AvroCodec } from '@tributary/avro';
 import { listen } from '@tributary/http';
 import {
   createConsumerRunner,
@@ -31,6 +31,8 @@ export interface Backbone {
   consumer(options: ConsumerRunnerOptions<unknown>): ConsumerRunner;
   listen(app: Parameters<typeof listen>[0], port: number, host: string): Promise<Server>;
   tracing(serviceName: string, settings: TracingSettings): Tracing;
+  /** Whether the schema registry answers now (sampled for the dependency_reachable metric). */
+  registryReachable(registryUrl: string): Promise<boolean>;
 }
 
 export const liveBackbone: Backbone = {
@@ -43,4 +45,5 @@ export const liveBackbone: Backbone = {
   consumer: createConsumerRunner,
   listen,
   tracing: startTracing,
+  registryReachable: (registryUrl) => registryReachable(registryUrl, 2_000),
 };

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { PassThrough } from 'node:stream';
 import type { AvroCodec } from '@tributary/avro';
+import { setting, text, type Setting } from '@tributary/config';
 import { TributaryError } from '@tributary/errors';
 import { listen } from '@tributary/http';
 import type { ConsumerRunner, ConsumerRunnerOptions, TopicSpec } from '@tributary/kafka';
@@ -35,6 +36,9 @@ export const settings = {
 };
 
 export type Settings = typeof settings;
+
+/** A spec for those settings, as a service's settings.ts gives the builder (it reads the settings file by it). */
+export const spec = Object.fromEntries(Object.keys(settings).map((key) => [key, setting(key.toUpperCase(), text('x'), key, { reloadable: key === 'logLevel' })])) as unknown as { [K in keyof Settings]: Setting };
 
 export const quietLogger = () => createLogger({ service: 'builder-test', level: 'error', stream: new PassThrough() });
 
@@ -83,10 +87,12 @@ export const fakeBackbone = (failAt?: string) => {
         joined: true,
         assignment: () => [],
         readiness: () => ({ ready: true }),
+        reconfigure: () => undefined,
       };
       return runner;
     },
     tracing: () => ({ ...noTracing, shutdown: () => step('tracing.shutdown') }),
+    registryReachable: () => Promise.resolve(true),
     listen: async (app, port, host) => {
       await step('http.listen');
       const server: Server = await listen(app, port, host);
@@ -102,6 +108,7 @@ export const fullService = (backbone: Backbone, steps: string[], options: { fail
   defineService(
     {
       name: 'builder-test',
+      settings: spec,
       uses: (_settings: Settings) => ({ store: true, consumes: ['in'], produces: ['out'] }),
       domain: () => {
         steps.push('domain');

@@ -3,6 +3,7 @@ import { runnerOptionsFrom, serviceTopics, withRetryTopics, type ConsumerRunner,
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, type MetricsRegistry } from '@tributary/metrics';
 import type { Store, StoreOptions } from '@tributary/store';
+import type { Settings, SettingsSpec } from '@tributary/config';
 import type { TracingSettings } from '@tributary/tracing';
 import type { Tracer } from '@opentelemetry/api';
 import { liveBackbone, type Backbone } from './backbone.ts';
@@ -19,6 +20,8 @@ import type {
   TransactionalSettings,
   Uses,
 } from './definition.ts';
+import { probeDependencies } from './probes.ts';
+import { openSettings, type SettingsReloads } from './reloads.ts';
 import { createTeardown } from './teardown.ts';
 
 /**
@@ -35,15 +38,19 @@ interface Opened {
   producer: TransactionalEventProducer | EventProducer | undefined;
   consumer: ConsumerRunner | undefined;
 }
+
 interface Domain {
   consumer?: ConsumerHandling;
   routes?: (app: Parameters<Backbone['listen']>[0]) => void;
   readiness?: ReadinessChecks;
   close?: () => void | Promise<void>;
+  reconfigure?: (settings: Opened['settings']) => void;
   exposes?: object;
 }
+
 interface Definition {
   name: string;
+  settings: SettingsSpec;
   uses: (settings: Opened['settings']) => Uses;
   domain: (context: Omit<Opened, 'consumer'>) => Domain | Promise<Domain>;
   tasks?: readonly ((context: Opened) => { stop(): Promise<void> })[];
@@ -62,10 +69,14 @@ export const defineService =
   (settings, logger) =>
     start(definition as unknown as Definition, settings as unknown as Opened['settings'], logger, backbone) as Promise<Started<U, E>>;
 
-const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Definition, settings: Opened['settings'], given: Logger | undefined, backbone: Backbone) => {
-  const logger = given ?? createLogger({ service: name, level: settings.logLevel });
-  const uses = usesOf(settings);
+const start = async ({ name, settings: spec, uses: usesOf, domain: makeDomain, tasks = [] }: Definition, base: Opened['settings'], given: Logger | undefined, backbone: Backbone) => {
+  const logger = given ?? createLogger({ service: name, level: base.logLevel });
   const metrics = createMetricsRegistry(name);
+  // The settings file is read before anything connects: a bad one stops the start, as a bad variable does.
+  const reloads = await openSettings({ service: name, spec, base: base as unknown as Settings<SettingsSpec>, file: base.configFile, logger, metrics });
+  const settings = reloads.current as unknown as Opened['settings'];
+  if (settings.logLevel !== base.logLevel) logger.level = settings.logLevel;
+  const uses = usesOf(settings);
   const teardown = createTeardown();
   // Added first, so it runs last: every span of the stop itself is exported before the process ends.
   const tracing = backbone.tracing(name, tracingSettingsOf(settings));
@@ -74,42 +85,21 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
   try {
     const store = uses.store ? await backbone.connectStore(storeOptionsFrom(settings)) : undefined;
     if (store) teardown.add(() => store.close());
-
     const { consumes, produces } = uses;
     const kafka = consumes || produces ? { kafka: backbone.kafka({ brokers: settings.kafkaBrokers, clientId: name, logger, security: settings }), codec: backbone.codec(settings.schemaRegistryUrl) } : undefined;
     // A consumer's retry topics are where `tributary dlq redrive` sends back what its group parked.
     if (kafka) await backbone.ensureTopics(kafka.kafka, serviceTopics({ consumes: consumes ?? [], produces, groupId: settings.groupId }, settings), logger);
-    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
+    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer, metrics }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
     if (producer) {
       teardown.add(() => producer.disconnect());
       await producer.connect();
     }
-
     const domain = await makeDomain({ settings, logger, metrics, tracer, store, producer });
     if (domain.close) teardown.add(domain.close);
-    const consumer =
-      kafka && consumes && domain.consumer
-        ? backbone.consumer({
-            ...kafka,
-            logger,
-            metrics,
-            groupId: settings.groupId,
-            topics: withRetryTopics(consumes, settings.groupId),
-            tracer,
-            ...runnerOptionsFrom(settings),
-            // While the store is down, partitions wait paused instead of spinning on retries.
-            ...(store ? { probe: () => store.ping() } : {}),
-            ...domain.consumer,
-          })
-        : undefined;
-
-    const readiness: ReadinessChecks = {
-      ...(store ? { store: () => store.ping() } : {}),
-      ...(producer ? { kafka: () => producer.connected } : {}),
-      ...(consumer ? { consumer: () => consumer.readiness() } : {}),
-      ...domain.readiness,
-    };
-    const app = createHttpApp({ logger, metrics, tracer, readiness, bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined) });
+    const consumer = kafka && consumes && domain.consumer ? backbone.consumer({ ...kafka, ...consumerOptions({ settings, logger, metrics, tracer, store }, consumes), ...domain.consumer }) : undefined;
+    const readiness = readinessOf(store, producer, consumer, domain.readiness);
+    probeDependencies(metrics, { store, registryUrl: kafka ? settings.schemaRegistryUrl : undefined, registryReachable: (url) => backbone.registryReachable(url) });
+    const app = createHttpApp({ logger, metrics, tracer, readiness, readinessDetails: () => ({ settings: settingsDetails(reloads) }), bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined) });
     const server = await backbone.listen(app, settings.port, settings.host);
     teardown.add(() => closeServer(server));
     if (consumer) {
@@ -121,22 +111,49 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
       const running = task({ settings, logger, metrics, tracer, store, producer, consumer });
       teardown.add(() => running.stop());
     }
-
+    // Watched last and stopped first: a change never reaches a service that is starting or stopping.
+    reloads.watch(applyChanges(logger, consumer, domain));
+    teardown.add(() => reloads.stop());
     const address = server.address();
     const url = `http://${settings.host}:${typeof address === 'object' && address ? address.port : settings.port}`;
     logger.info('started', { url, ...(consumes ? { consumes, groupId: settings.groupId } : {}), ...(produces ? { produces } : {}) });
-    return {
-      ...domain.exposes,
-      server,
-      url,
-      ...(consumer ? { consumer, consumerJoined: () => consumer.joined } : {}),
-      stop: () => teardown.run(),
-    };
+    return { ...domain.exposes, server, url, ...(consumer ? { consumer, consumerJoined: () => consumer.joined } : {}), stop: () => teardown.run() };
   } catch (error) {
     await teardown.run().catch((cause: unknown) => logger.warn('closing after a failed start failed too', { error: (cause as Error).message }));
     throw error;
   }
 };
+
+/** What the builder gives every consumer: connections, group, topics (with the group's retry topics) and the CONSUMER_* settings. */
+const consumerOptions = ({ settings, logger, metrics, tracer, store }: Pick<Opened, 'settings' | 'logger' | 'metrics' | 'tracer' | 'store'>, consumes: readonly string[]) => ({
+  logger,
+  metrics,
+  groupId: settings.groupId,
+  topics: withRetryTopics(consumes, settings.groupId),
+  tracer,
+  ...runnerOptionsFrom(settings),
+  // While the store is down, partitions wait paused instead of spinning on retries.
+  ...(store ? { probe: () => store.ping() } : {}),
+});
+
+const readinessOf = (store: Store | undefined, producer: Opened['producer'], consumer: ConsumerRunner | undefined, own: ReadinessChecks | undefined): ReadinessChecks => ({
+  ...(store ? { store: () => store.ping() } : {}),
+  ...(producer ? { kafka: () => producer.connected } : {}),
+  ...(consumer ? { consumer: () => consumer.readiness() } : {}),
+  ...own,
+});
+
+const settingsDetails = (reloads: SettingsReloads) => ({ version: reloads.version, ...(reloads.file === undefined ? {} : { file: reloads.file }) });
+
+/** Hands settings changed at run time to what reads them: the logger, the consumer's retries, the domain. */
+const applyChanges =
+  (logger: Logger, consumer: ConsumerRunner | undefined, domain: Domain) =>
+  (values: Settings<SettingsSpec>, changed: readonly string[]): void => {
+    const next = values as unknown as Opened['settings'];
+    if (changed.includes('logLevel')) logger.level = next.logLevel;
+    if (consumer && changed.some((key) => key.startsWith('consumerRetry'))) consumer.reconfigure({ retry: runnerOptionsFrom(next).retry });
+    domain.reconfigure?.(next);
+  };
 
 const storeOptionsFrom = (settings: StoreSettings): StoreOptions => ({ uri: settings.mongoUri, database: settings.mongoDatabase, serverSelectionTimeoutMs: settings.mongoTimeoutMs });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defineService } from './define-service.ts';
-import { fakeBackbone, fullService, quietLogger, settings, type Settings } from './define-service.fixtures.ts';
+import { fakeBackbone, fullService, quietLogger, settings, spec, type Settings } from './define-service.fixtures.ts';
 
 /**
  * These tests are about order, not about Kafka or the store: the backbone is a fake that writes
@@ -68,6 +68,7 @@ describe('the service builder', () => {
     const service = await defineService(
       {
         name: 'builder-test',
+        settings: spec,
         uses: (_settings: Settings) => ({ store: true, consumes: ['in'] }),
         domain: () => ({ consumer: { handleBatch, fromBeginning: false, probeIntervalMs: 250, stallCheckIntervalMs: 0 } }),
       },
@@ -93,6 +94,7 @@ describe('the service builder', () => {
     const service = await defineService(
       {
         name: 'builder-test',
+        settings: spec,
         uses: (_settings: Settings) => ({ store: true, consumes: ['in'], produces: ['out'] }),
         domain: () => ({ consumer: { handleBatch: () => Promise.resolve() } }),
         tasks: [
@@ -115,6 +117,7 @@ describe('the service builder', () => {
     const service = await defineService(
       {
         name: 'builder-test',
+        settings: spec,
         uses: (_settings: Settings) => ({ store: true, produces: ['commands'] }),
         domain: () => ({ readiness: { ledger: () => true } }),
       },
@@ -130,7 +133,7 @@ describe('the service builder', () => {
 
   it('opens nothing but the HTTP server for a service that uses nothing', async () => {
     const { backbone, steps } = fakeBackbone();
-    const service = await defineService({ name: 'builder-test', uses: () => ({}), domain: () => ({}) }, backbone)(settings, quietLogger());
+    const service = await defineService({ name: 'builder-test', settings: spec, uses: () => ({}), domain: () => ({}) }, backbone)(settings, quietLogger());
     const readyz = await fetch(`${service.url}/readyz`);
     expect(readyz.status).toBe(200);
     await service.stop();

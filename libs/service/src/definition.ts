@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Tracer } from '@opentelemetry/api';
+import type { Setting } from '@tributary/config';
 import type { HttpAppOptions, ReadinessChecks } from '@tributary/http';
 import type {
   ConsumerRunner,
@@ -41,6 +42,8 @@ export interface HttpServiceSettings extends Partial<TracingSettings> {
   host: string;
   bodyLimit?: string;
   corsOrigins?: readonly string[];
+  /** TRIBUTARY_CONFIG_FILE: settings over the environment, watched and reread on SIGHUP. */
+  configFile?: string;
 }
 
 export interface StoreSettings {
@@ -99,12 +102,18 @@ export type BackgroundTask<U extends Uses, S> = (context: TaskContext<U, S>) => 
 export type ConsumerHandling = Pick<ConsumerRunnerOptions<unknown>, 'handleBatch'> & Partial<ConsumerRunnerOptions<unknown>>;
 
 /** A service's own part: how it handles events and requests, and what it adds to the common endpoints. */
-export type ServiceDomain<U extends Uses, E> = {
+export type ServiceDomain<U extends Uses, E, S = never> = {
   routes?: HttpAppOptions['routes'];
   /** Checks /readyz runs besides the builder's (store, kafka, consumer). */
   readiness?: ReadinessChecks;
   /** Closes what the domain opened; runs after the HTTP server closes, before the producer and the store. */
   close?: () => void | Promise<void>;
+  /**
+   * Takes settings changed at run time (the settings file): the domain hands the ones it uses on
+   * to what reads them (a breaker, a rate limit). The builder applies the log level and the
+   * consumer's retry settings itself.
+   */
+  reconfigure?: (settings: S) => void;
   /** Fields the started service carries besides server, url and stop (for tests and the CLI). */
   exposes?: E;
 } & (U extends Consumes ? { consumer: ConsumerHandling } : { consumer?: never });
@@ -112,9 +121,14 @@ export type ServiceDomain<U extends Uses, E> = {
 export interface ServiceDefinition<U extends Uses, S, E> {
   /** Names the service in logs, metrics, the Kafka client and the producer. */
   name: string;
+  /**
+   * The service's settings spec (its settings.ts), which its settings were loaded by: the settings
+   * file is read by the same schemas, and says which settings may change at run time.
+   */
+  settings: NoInfer<{ readonly [K in keyof S]: Setting }>;
   /** What the service connects to, read from its settings (topic names are settings). */
   uses: (settings: S) => U;
-  domain: (context: ServiceContext<U, S>) => ServiceDomain<U, E> | Promise<ServiceDomain<U, E>>;
+  domain: (context: ServiceContext<U, S>) => ServiceDomain<U, E, S> | Promise<ServiceDomain<U, E, S>>;
   tasks?: readonly BackgroundTask<U, S>[];
 }
 

@@ -40,12 +40,24 @@ export const createStallWatch = (stage: StageContext, options: StallWatchOptions
   const { groupId, metrics, logger } = stage;
   let state: StallState = { since: new Map() };
   const reported = new Map<string, Assigned>();
+  // Lag series this member set: one for a partition it no longer owns would show a stale lag next to the new owner's.
+  const lagShown = new Map<string, Assigned>();
   const series = (topic: string, partition: number) => ({ group: groupId, topic, partition: String(partition) });
 
   const check = async (): Promise<void> => {
     const report = detectStalls(state, await observe(options.admin, groupId, options.assignment()), Date.now(), options.stallAfterMs);
     state = report.state;
-    for (const { topic, partition, lag } of report.lag) metrics?.lag.set(series(topic, partition), Number(lag));
+    const owned = new Set<string>();
+    for (const { topic, partition, lag } of report.lag) {
+      metrics?.lag.set(series(topic, partition), Number(lag));
+      owned.add(partitionKey(topic, partition));
+      lagShown.set(partitionKey(topic, partition), { topic, partition });
+    }
+    for (const [key, { topic, partition }] of [...lagShown]) {
+      if (owned.has(key)) continue;
+      lagShown.delete(key);
+      metrics?.lag.remove(series(topic, partition));
+    }
     const stalledNow = new Set<string>();
     for (const stall of report.stalled) {
       const key = partitionKey(stall.topic, stall.partition);

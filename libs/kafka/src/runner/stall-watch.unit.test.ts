@@ -31,6 +31,17 @@ describe('the stall watch', () => {
     expect(await stage.registry.getSingleMetricAsString('consumer_lag')).toMatch(/partition="0"[^\n]* 0/);
   });
 
+  it('drops the lag of a partition this member no longer owns, so the new owner alone reports it', async () => {
+    const stage = testStage();
+    let assignment = [{ topic: 't', partition: 0 }];
+    const watch = createStallWatch(stage, { admin: admin({ end: '10', committed: '4' }), assignment: () => assignment, isPaused: () => false, stallAfterMs: 1_000 });
+    await watch.check();
+    expect(await stage.registry.getSingleMetricAsString('consumer_lag')).toMatch(/partition="0"[^\n]* 6/);
+    assignment = [];
+    await watch.check();
+    expect(await stage.registry.getSingleMetricAsString('consumer_lag')).not.toMatch(/partition="0"/);
+  });
+
   it('does not count a paused partition as stalled: it is known to wait on a dependency', async () => {
     vi.useFakeTimers();
     const watch = createStallWatch(testStage(), { admin: admin({ end: '10', committed: '4' }), assignment: () => [{ topic: 't', partition: 0 }], isPaused: () => true, stallAfterMs: 1_000 });
