@@ -1,3 +1,4 @@
+import { bodyErrors } from '@tributary/http';
 import { formatDecimal, parseDecimal } from '@tributary/avro';
 import type { OrderPlaced } from '@tributary/contracts';
 import { z } from 'zod';
@@ -6,8 +7,12 @@ import { z } from 'zod';
 const priceScale = 4;
 const priceDigits = 18;
 
+/*
+ * What JSON Schema can say of a price (the OpenAPI document is made from this schema): a string of
+ * digits with at most 4 decimal places, or a number from 0. The transform checks the rest.
+ */
 const unitPrice = z
-  .union([z.string(), z.number()], { error: 'must be a decimal number or a decimal string such as "19.99"' })
+  .union([z.string().regex(/^[0-9]{1,14}(\.[0-9]{1,4})?$/), z.number().min(0).lt(100_000_000_000_000)], { error: 'must be a decimal number or a decimal string such as "19.99"' })
   .transform((value, context) => {
     try {
       const scaled = parseDecimal(value, priceScale);
@@ -62,7 +67,7 @@ export const placeOrderCommand = z.strictObject(
       .nullable()
       .default(null),
   },
-  { error: 'body must be a JSON object' },
+  { error: bodyErrors('body must be a JSON object') },
 );
 
 export type PlaceOrderCommand = z.output<typeof placeOrderCommand>;

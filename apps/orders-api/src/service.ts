@@ -1,5 +1,6 @@
 import { openSagaStore } from '@tributary/order-saga';
 import { defineService, type StartedService } from '@tributary/service';
+import { ordersApi } from './api.ts';
 import { orderRoutes } from './routes.ts';
 import type { OrdersApiSettings } from './settings.ts';
 
@@ -10,5 +11,5 @@ export type OrdersApi = StartedService;
 export const startOrdersApi = defineService({
   name: serviceName,
   uses: (settings: OrdersApiSettings) => ({ store: true, produces: [settings.ordersTopic] }),
-  domain: ({ settings, store, producer, logger, metrics }) => ({ routes: orderRoutes({ producer, sagas: openSagaStore(store.db), settings, logger, metrics }) }),
+  domain: ({ settings, store, producer, logger, metrics }) => ({ routes: orderRoutes({ producer, sagas: openSagaStore(store.db), settings, logger, metrics }), api: ordersApi }),
 });

@@ -29,18 +29,13 @@ const page = { limit, cursor: cursor.optional() };
 
 /**
  * A query taking exactly these parameters. Each unknown one is named in the answer: a typo, or a
- * bracketed key (status[$gt]) that another parser would have turned into an operator object.
+ * bracketed key (status[$gt]) that another parser would have turned into an operator object. A
+ * strict object, so its JSON Schema (the OpenAPI document's parameters) lists the same parameters.
  */
 const onlyParameters = <T extends z.ZodRawShape>(shape: T) => {
   const known = Object.keys(shape);
   const message = known.length > 0 ? `is not a parameter of this query (it takes ${known.join(', ')})` : 'is not a parameter: this query takes none';
-  return z
-    .unknown()
-    .superRefine((input, ctx) => {
-      if (typeof input !== 'object' || input === null) return;
-      for (const key of Object.keys(input)) if (!known.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message, input: key });
-    })
-    .pipe(z.object(shape));
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined) });
 };
 
 export const noQuery = onlyParameters({});

@@ -1,5 +1,6 @@
 import { defineService, type StartedService } from '@tributary/service';
-import { queryRoutes } from './routes.ts';
+import { queryApi } from './api.ts';
+import { openQueryModels, queryRoutes } from './routes.ts';
 import type { QueryApiSettings } from './settings.ts';
 
 export const serviceName = 'query-api';
@@ -9,5 +10,5 @@ export type QueryApi = StartedService;
 export const startQueryApi = defineService({
   name: serviceName,
   uses: (_settings: QueryApiSettings) => ({ store: true }),
-  domain: async ({ store }) => ({ routes: await queryRoutes(store.db) }),
+  domain: async ({ store }) => ({ routes: queryRoutes(await openQueryModels(store.db)), api: queryApi }),
 });

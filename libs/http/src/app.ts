@@ -4,7 +4,10 @@ import type { Logger } from '@tributary/logger';
 import { counter, histogram, type MetricsRegistry } from '@tributary/metrics';
 import { httpServerSpans, noTracing } from '@tributary/tracing';
 import express, { type Express, type RequestHandler } from 'express';
+import { commonOperations } from './common-operations.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { answerWrongMethods } from './mounted-routes.ts';
+import { openApiDocument, type ApiDescription } from './openapi.ts';
 import { corsPolicy, securityHeaders } from './protection.ts';
 import { requestId } from './request-id.ts';
 
@@ -26,7 +29,12 @@ export interface HttpAppOptions {
   routes: (app: Express) => void;
   /** Makes each request to the service's own routes a span; probes and /metrics are left out. */
   tracer?: Tracer;
+  /** The service's own operations, served with the common ones as OpenAPI 3.1 at GET /openapi.json. */
+  api?: ApiDescription;
 }
+
+/** What a service without a description of its own documents: the common endpoints alone. */
+const untitled: ApiDescription = { title: 'Tributary service', version: '0.1.0', operations: [] };
 
 const httpMetrics = (metrics: MetricsRegistry): RequestHandler => {
   const requests = counter(metrics, 'http_requests_total', 'HTTP requests answered', ['method', 'route', 'status']);
@@ -70,7 +78,7 @@ export const runReadinessChecks = async (checks: ReadinessChecks): Promise<Readi
 };
 
 /** An express app with request ids, metrics, /healthz, /readyz, /metrics and JSON errors. */
-export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer }: HttpAppOptions): Express => {
+export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer, api = untitled }: HttpAppOptions): Express => {
   const app = express();
   app.disable('x-powered-by');
   // Flat string values only: `a[b]=c` stays a key named "a[b]" instead of becoming an object.
@@ -90,9 +98,14 @@ export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  const document = openApiDocument({ ...api, operations: [...commonOperations, ...api.operations] });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
   app.use(httpServerSpans(tracer));
   app.use(express.json({ limit: bodyLimit, strict: true }));
   routes(app);
+  answerWrongMethods(app);
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;
