@@ -1,11 +1,10 @@
-import { parseDecimal } from '@tributary/avro';
 import { TributaryError } from '@tributary/errors';
 import { parseInput, type ErrorBody } from '@tributary/http';
 import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
 import type { Express } from 'express';
 import { z } from 'zod';
-import { amountScale, behaviourChange, currencyCode, decimalText } from './behaviour.ts';
+import { behaviourChange, currencyCode, positiveDecimalText } from './behaviour.ts';
 import type { RefusalReason } from './decision.ts';
 import type { Gateway } from './gateway.ts';
 
@@ -18,7 +17,7 @@ export const chargeParams = z.strictObject({ key: idempotencyKey });
 
 export const paymentRequest = z.strictObject({
   orderId: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
-  amount: decimalText().refine((value) => parseDecimal(value, amountScale) > 0n, 'must be above zero'),
+  amount: positiveDecimalText(),
   currency: currencyCode(),
 });
 

@@ -4,6 +4,7 @@ import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
+import { keyPartitioner } from './partitioner.ts';
 
 export interface ConsumedPosition {
   topic: string;
@@ -128,7 +129,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
   const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
   let connected = false;
   const holder = replaceableProducer(() => {
-    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
+    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs, createPartitioner: keyPartitioner });
     created.on(created.events.CONNECT, () => {
       connected = true;
     });
