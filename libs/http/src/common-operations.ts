@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { OperationSpec } from './openapi.ts';
 
+const readiness = z.strictObject({
+  status: z.enum(['ready', 'not ready']),
+  checks: z.record(z.string(), z.boolean()),
+  reasons: z.record(z.string(), z.string()).optional(),
+});
+
 /** The endpoints createHttpApp gives every service, described like the service's own. */
 export const commonOperations: readonly OperationSpec[] = [
   {
@@ -15,22 +21,7 @@ export const commonOperations: readonly OperationSpec[] = [
     path: '/readyz',
     operationId: 'readiness',
     summary: 'Whether every dependency can serve',
-    responses: Object.fromEntries(
-      [
-        [200, 'Ready'],
-        [503, 'Not ready: each failing check, and where known its reason'],
-      ].map(([status, description]) => [
-        status,
-        {
-          description: String(description),
-          body: z.strictObject({
-            status: z.enum(['ready', 'not ready']),
-            checks: z.record(z.string(), z.boolean()),
-            reasons: z.record(z.string(), z.string()).optional(),
-          }),
-        },
-      ]),
-    ),
+    responses: { 200: { description: 'Ready', body: readiness }, 503: { description: 'Not ready: each failing check, and where known its reason', body: readiness } },
   },
   {
     method: 'get',
