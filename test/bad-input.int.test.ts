@@ -87,7 +87,8 @@ const probes: Probe[] = [
   { name: 'cancel: a reason too long', service: 'orders', method: 'POST', path: '/orders/o-1/cancel', body: json({ reason: 'r'.repeat(501) }) },
   { name: 'cancel: malformed JSON', service: 'orders', method: 'POST', path: '/orders/o-1/cancel', body: '{"reason":' },
   { name: 'cancel: an unknown order', service: 'orders', method: 'POST', path: '/orders/no-such-order/cancel', status: 404 },
-  { name: 'an unknown route', service: 'orders', method: 'DELETE', path: '/orders', status: 404 },
+  { name: 'a method the path does not take', service: 'orders', method: 'DELETE', path: '/orders', status: 405 },
+  { name: 'an unknown route', service: 'orders', method: 'GET', path: '/no-such-route', status: 404 },
   // query-api.
   { name: 'order: an operator as id', service: 'queries', method: 'GET', path: `/orders/${operatorInPath}` },
   { name: 'order: an id too long', service: 'queries', method: 'GET', path: `/orders/${'o'.repeat(129)}` },

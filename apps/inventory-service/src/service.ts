@@ -1,5 +1,6 @@
 import { stepFailurePublisher } from '@tributary/order-saga';
 import { defineService, transformPerKey, type ConsumingService } from '@tributary/service';
+import { inventoryApi } from './api.ts';
 import { createInventory } from './inventory.ts';
 import { inventoryMetrics } from './inventory-metrics.ts';
 import { openReservations } from './reservations.ts';
@@ -32,6 +33,7 @@ export const startInventoryService = defineService({
         onDeadLetter: stepFailurePublisher({ producer, groupId: settings.groupId, topic: settings.inventoryTopic, eventType: 'StockReservationFailed', handles: 'OrderPlaced' }),
       },
       routes: stockRoutes(store.db, { onConflict: observer.conflict }),
+      api: inventoryApi,
     };
   },
 });

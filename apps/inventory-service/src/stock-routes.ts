@@ -1,12 +1,12 @@
-import { parseInput, type HttpAppOptions } from '@tributary/http';
+import { bodyErrors, parseInput, type HttpAppOptions } from '@tributary/http';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { maxStockQuantity, readStock, setStock, skuPattern, type ChangeStockOptions } from './stock.ts';
 
 /** SKUs are plain strings of a known alphabet: nothing shaped like a query operator reaches the store. */
-const skuParams = z.object({ sku: z.string().regex(skuPattern, 'must be a SKU: 1 to 128 letters, digits, . _ : -') });
+export const skuParams = z.object({ sku: z.string().regex(skuPattern, 'must be a SKU: 1 to 128 letters, digits, . _ : -') });
 
-const setStockBody = z.strictObject(
+export const setStockBody = z.strictObject(
   {
     quantity: z
       .number({ error: 'quantity must be a number' })
@@ -14,7 +14,7 @@ const setStockBody = z.strictObject(
       .min(0, 'quantity must not be negative')
       .max(maxStockQuantity, `quantity must be at most ${maxStockQuantity}`),
   },
-  { error: 'body must be a JSON object such as {"quantity": 10}' },
+  { error: bodyErrors('body must be a JSON object such as {"quantity": 10}') },
 );
 
 /** The operator's door to stock levels: PUT sets the units free to reserve, GET reads them. */

@@ -1,3 +1,4 @@
+import { bodyErrors } from '@tributary/http';
 import { TributaryError } from '@tributary/errors';
 import { derivedEventId, type EventProducer, type PublishedRecord } from '@tributary/kafka';
 import { customerOf, type SagaOutcome, type SagaStore } from '@tributary/order-saga';
@@ -13,7 +14,7 @@ export const cancelOrderCommand = z.strictObject(
   {
     reason: z.string({ error: 'reason must be a string' }).trim().min(1, 'reason must not be empty').max(500, 'reason must be at most 500 characters').nullable().default(null),
   },
-  { error: 'body must be a JSON object (or empty)' },
+  { error: bodyErrors('body must be a JSON object (or empty)') },
 );
 
 export type CancelOrderCommand = z.output<typeof cancelOrderCommand>;

@@ -1,34 +1,41 @@
+import { bodyErrors } from '@tributary/http';
 import { formatDecimal, parseDecimal } from '@tributary/avro';
 import type { OrderPlaced } from '@tributary/contracts';
 import { z } from 'zod';
 
-/** Money carries up to 4 decimal places and 18 digits, as the OrderPlaced contract's decimal. */
+/**
+ * A price has at most 4 decimal places, as the OrderPlaced contract's decimal (precision 18), and
+ * fewer than 10^6 units of currency: with at most 100 lines of at most 10^6 units each, the
+ * order's total (the payment's amount, a decimal of the same precision) then always fits.
+ */
 const priceScale = 4;
-const priceDigits = 18;
+const priceBound = 1_000_000;
+const boundMessage = `must be below ${priceBound} with at most ${priceScale} decimal places`;
 
-const unitPrice = z
-  .union([z.string(), z.number()], { error: 'must be a decimal number or a decimal string such as "19.99"' })
+/*
+ * Each rule is one JSON Schema can say, so the OpenAPI document made from this schema describes
+ * exactly the prices accepted: a string of digits, or a JSON number that is a multiple of 0.0001.
+ * Such a number is exact to 4 decimal places below the bound once rounded off its binary error
+ * (3 * 0.0001 is 0.00030000000000000003 in a double).
+ */
+const priceText = z.string().regex(/^[0-9]{1,6}(\.[0-9]{1,4})?$/, boundMessage);
+const priceNumber = z
+  .number()
+  .min(0, 'must not be negative')
+  .lt(priceBound, boundMessage)
+  .meta({ multipleOf: 1 / 10 ** priceScale })
   .transform((value, context) => {
-    try {
-      const scaled = parseDecimal(value, priceScale);
-      if (scaled < 0n) {
-        context.addIssue({ code: 'custom', message: 'must not be negative' });
-        return z.NEVER;
-      }
-      if (scaled.toString().length > priceDigits) {
-        context.addIssue({ code: 'custom', message: `must have at most ${priceDigits - priceScale} digits before the decimal point` });
-        return z.NEVER;
-      }
-      return formatDecimal(scaled, priceScale);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: (error as Error).message });
+    const scaled = Math.round(value * 10 ** priceScale);
+    if (Math.abs(value * 10 ** priceScale - scaled) > 1e-6) {
+      context.addIssue({ code: 'custom', message: `has more than ${priceScale} decimal places` });
       return z.NEVER;
     }
+    return formatDecimal(BigInt(scaled), priceScale);
   });
 
-/** The order total, scaled by 10^priceScale, from lines whose prices are already valid. */
-const totalOf = (lines: readonly { quantity: number; unitPrice: string }[]): bigint =>
-  lines.reduce((sum, line) => sum + BigInt(line.quantity) * parseDecimal(line.unitPrice, priceScale), 0n);
+const unitPrice = z
+  .union([priceText, priceNumber], { error: `must be a decimal string such as "19.99" or a number, ${boundMessage}` })
+  .transform((value) => formatDecimal(parseDecimal(value, priceScale), priceScale));
 
 const identifier = (what: string) =>
   z
@@ -52,9 +59,7 @@ export const placeOrderCommand = z.strictObject(
         { error: 'items must be a list of order lines' },
       )
       .min(1, 'an order needs at least one item')
-      .max(100, 'an order has at most 100 items')
-      // The total travels on as the payment's amount, a decimal of the same precision as each price.
-      .refine((lines) => totalOf(lines).toString().length <= priceDigits, `the order total must have at most ${priceDigits - priceScale} digits before the decimal point`),
+      .max(100, 'an order has at most 100 items'),
     channel: z.enum(['WEB', 'MOBILE', 'STORE', 'API'], { error: 'channel must be one of WEB, MOBILE, STORE, API' }).default('WEB'),
     promoCode: z
       .string({ error: 'promoCode must be a string' })
@@ -62,7 +67,7 @@ export const placeOrderCommand = z.strictObject(
       .nullable()
       .default(null),
   },
-  { error: 'body must be a JSON object' },
+  { error: bodyErrors('body must be a JSON object') },
 );
 
 export type PlaceOrderCommand = z.output<typeof placeOrderCommand>;

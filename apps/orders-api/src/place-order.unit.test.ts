@@ -30,7 +30,7 @@ describe('POST /orders body', () => {
 
   it('refuses missing, extra and operator-shaped fields', () => {
     expect(fieldsOf({ currency: 'EUR', items: [] })).toEqual(['customerId', 'items']);
-    expect(fieldsOf({ ...valid, admin: true })).toEqual(['(body)']);
+    expect(fieldsOf({ ...valid, admin: true })).toEqual(['admin']);
     expect(fieldsOf({ ...valid, customerId: { $gt: '' } })).toEqual(['customerId']);
   });
 
@@ -38,11 +38,10 @@ describe('POST /orders body', () => {
     expect(fieldsOf({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice: '1.00001' }] })).toEqual(['items[0].unitPrice']);
   });
 
-  it('refuses an order whose total would not fit the payment amount, and accepts the largest that does', () => {
-    const largest = { sku: 'A', quantity: 1, unitPrice: '99999999999999.9999' };
-    expect(fieldsOf({ ...valid, items: [largest] })).toEqual([]);
-    expect(fieldsOf({ ...valid, items: [largest, { sku: 'B', quantity: 1, unitPrice: '0.0001' }] })).toEqual(['items']);
-    expect(fieldsOf({ ...valid, items: [{ sku: 'A', quantity: 1_000_000, unitPrice: '100000000' }] })).toEqual(['items']);
+  it('takes prices below 1000000, as strings or numbers a multiple of 0.0001 give or take their binary error', () => {
+    const priceOf = (unitPrice: unknown) => parseInput(placeOrderCommand, { ...valid, items: [{ sku: 'A', quantity: 1, unitPrice }] }).items[0]?.unitPrice;
+    expect([priceOf('999999.9999'), priceOf(999_999.9999), priceOf(3 * 0.0001), priceOf(0.1 + 0.2), priceOf('007.5')]).toEqual(['999999.9999', '999999.9999', '0.0003', '0.3', '7.5']);
+    for (const unitPrice of ['1000000', 1_000_000, 0.00001, '1e3', ' 1', '-0', -1, '']) expect(fieldsOf({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice }] }), String(unitPrice)).toEqual(['items[0].unitPrice']);
   });
 
   it('maps a command to OrderPlaced', () => {

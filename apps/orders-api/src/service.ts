@@ -1,6 +1,7 @@
 import { commandRateLimit } from '@tributary/http';
 import { openSagaStore } from '@tributary/order-saga';
 import { defineService, type StartedService } from '@tributary/service';
+import { ordersApi } from './api.ts';
 import { orderRoutes } from './routes.ts';
 import { ordersApiSettings, type OrdersApiSettings } from './settings.ts';
 
@@ -18,6 +19,7 @@ export const startOrdersApi = defineService({
     const limiter = commandRateLimit(rateLimitOf(settings));
     return {
       routes: orderRoutes({ producer, sagas: openSagaStore(store.db), settings, limiter, logger, metrics }),
+      api: ordersApi,
       reconfigure: (next) => limiter.reconfigure(rateLimitOf(next)),
     };
   },

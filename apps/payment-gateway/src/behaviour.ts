@@ -1,4 +1,3 @@
-import { parseDecimal } from '@tributary/avro';
 import { z } from 'zod';
 
 /** How the simulated gateway behaves; set from the environment at start, changeable while it runs. */
@@ -24,18 +23,14 @@ export interface Behaviour {
 /** Money has at most four decimal places, as the Avro decimals of the payment events. */
 export const amountScale = 4;
 
-const isDecimal = (value: string): boolean => {
-  try {
-    parseDecimal(value, amountScale);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 export const currencyCode = () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
 
-export const decimalText = () => z.string().refine(isDecimal, `must be a decimal such as "19.99" with at most ${amountScale} decimal places`);
+/** A decimal as parseDecimal reads it, said as a pattern so the OpenAPI document says it too. */
+export const decimalText = () => z.string().regex(/^-?[0-9]+(\.[0-9]{1,4})?$/, `must be a decimal such as "19.99" with at most ${amountScale} decimal places`);
+
+/** An amount above zero: a nonzero digit before the point, or one among at most four after it. */
+export const positiveDecimalText = () =>
+  z.string().regex(/^([0-9]*[1-9][0-9]*(\.[0-9]{1,4})?|[0-9]+\.(0{0,3}[1-9]|0{0,2}[1-9][0-9]|0?[1-9][0-9]{2}|[1-9][0-9]{3}))$/, `must be a decimal above zero such as "19.99", with at most ${amountScale} decimal places`);
 
 const share = (value: z.ZodNumber) => value.min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const delay = (value: z.ZodNumber) => value.int('must be a whole number').min(0, 'must be at least 0').max(600_000, 'must be at most 600000');

@@ -1,22 +1,23 @@
-import { parseDecimal } from '@tributary/avro';
 import { TributaryError } from '@tributary/errors';
 import { parseInput, type ErrorBody } from '@tributary/http';
 import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
 import type { Express } from 'express';
 import { z } from 'zod';
-import { amountScale, behaviourChange, currencyCode, decimalText } from './behaviour.ts';
+import { behaviourChange, currencyCode, positiveDecimalText } from './behaviour.ts';
 import type { RefusalReason } from './decision.ts';
 import type { Gateway } from './gateway.ts';
 
 /** Any printable ASCII, as the Idempotency-Key header drafts allow; long enough for a UUID or an order id. */
-const idempotencyHeaders = z.object({
-  'idempotency-key': z.string({ error: 'is required' }).regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable characters'),
-});
+const idempotencyKey = z.string({ error: 'is required' }).regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 printable characters');
 
-const paymentRequest = z.strictObject({
+export const idempotencyHeaders = z.object({ 'idempotency-key': idempotencyKey });
+
+export const chargeParams = z.strictObject({ key: idempotencyKey });
+
+export const paymentRequest = z.strictObject({
   orderId: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
-  amount: decimalText().refine((value) => parseDecimal(value, amountScale) > 0n, 'must be above zero'),
+  amount: positiveDecimalText(),
   currency: currencyCode(),
 });
 
@@ -74,7 +75,7 @@ export const paymentRoutes = (gateway: Gateway, logger: Logger, metrics: Metrics
     });
 
     app.get('/admin/charges/:key', (req, res) => {
-      const key = req.params['key'] ?? '';
+      const { key } = parseInput(chargeParams, req.params, 'Path');
       const charge = gateway.charge(key);
       if (!charge) throw new TributaryError('NOT_FOUND', `No payment was answered for Idempotency-Key ${key}`);
       res.json({ key, ...charge });

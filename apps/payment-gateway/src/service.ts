@@ -1,4 +1,5 @@
 import { defineService, type StartedService } from '@tributary/service';
+import { gatewayApi } from './api.ts';
 import { createGateway, type Gateway } from './gateway.ts';
 import { paymentRoutes } from './routes.ts';
 import { paymentGatewaySettings, type PaymentGatewaySettings } from './settings.ts';
@@ -18,6 +19,6 @@ export const startPaymentGateway = defineService({
   domain: ({ settings: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies }, logger, metrics }) => {
     const gateway = createGateway({ behaviour: { latencyMs, failureRate, declineAbove, declineRate, rejectRate, refusedCurrencies } });
     logger.info('simulating the payment gateway', { behaviour: gateway.behaviour() });
-    return { routes: paymentRoutes(gateway, logger, metrics), exposes: { gateway } };
+    return { routes: paymentRoutes(gateway, logger, metrics), api: gatewayApi, exposes: { gateway } };
   },
 });

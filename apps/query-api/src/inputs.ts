@@ -10,12 +10,13 @@ export const customerPath = z.strictObject({ id: idOf('a customer') });
  * Query values must arrive as one plain string each. A repeated parameter arrives as an array and
  * a bracketed one (a[b]=c) as its own key, so neither can smuggle an object to the store.
  */
-const single = z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be given once, as plain text') });
+const notSingle = (issue: { input?: unknown }): string | undefined => (issue.input === undefined ? 'is required' : typeof issue.input === 'string' ? undefined : 'must be given once, as plain text');
+const single = z.string({ error: notSingle });
 
+// Each check is one JSON Schema can say too, so the OpenAPI document describes exactly what is accepted.
 const limit = single
-  .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+  .regex(/^([1-9][0-9]?|100)$/, 'must be a whole number from 1 to 100')
   .transform(Number)
-  .refine((value) => value >= 1 && value <= 100, 'must be a whole number from 1 to 100')
   .default(20);
 
 const cursor = single.transform((text, ctx): PageKey => {
@@ -29,18 +30,13 @@ const page = { limit, cursor: cursor.optional() };
 
 /**
  * A query taking exactly these parameters. Each unknown one is named in the answer: a typo, or a
- * bracketed key (status[$gt]) that another parser would have turned into an operator object.
+ * bracketed key (status[$gt]) that another parser would have turned into an operator object. A
+ * strict object, so its JSON Schema (the OpenAPI document's parameters) lists the same parameters.
  */
 const onlyParameters = <T extends z.ZodRawShape>(shape: T) => {
   const known = Object.keys(shape);
   const message = known.length > 0 ? `is not a parameter of this query (it takes ${known.join(', ')})` : 'is not a parameter: this query takes none';
-  return z
-    .unknown()
-    .superRefine((input, ctx) => {
-      if (typeof input !== 'object' || input === null) return;
-      for (const key of Object.keys(input)) if (!known.includes(key)) ctx.addIssue({ code: 'custom', path: [key], message, input: key });
-    })
-    .pipe(z.object(shape));
+  return z.strictObject(shape, { error: (issue) => (issue.code === 'unrecognized_keys' ? message : undefined) });
 };
 
 export const noQuery = onlyParameters({});
@@ -50,16 +46,18 @@ export const customerOrdersQuery = onlyParameters(page);
 /** Names every status that is not final, so one query finds the orders still in flight. */
 export const openStatus = 'open';
 
-const status = single.pipe(
-  z.enum([...orderStatuses, openStatus], { error: `must be one of ${orderStatuses.join(', ')}, or ${openStatus} (any status but ${finalOrderStatuses.join(', ')})` }),
-);
+const status = z.enum([...orderStatuses, openStatus], {
+  error: (issue) => notSingle(issue) ?? `must be one of ${orderStatuses.join(', ')}, or ${openStatus} (any status but ${finalOrderStatuses.join(', ')})`,
+});
 
 /*
  * A time with its zone (Z or +02:00): without one it would mean a different moment on every
  * server. It is compared with placement times as the projector writes them, Date.toISOString()
  * text, so it is brought to that form (to the millisecond).
  */
-const placedBefore = single.pipe(z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time with a zone, such as 2026-05-01T09:00:00Z' })).transform((text) => new Date(text).toISOString());
+const placedBefore = z.iso
+  .datetime({ offset: true, error: (issue) => notSingle(issue) ?? 'must be an ISO-8601 time with a zone, such as 2026-05-01T09:00:00Z' })
+  .transform((text) => new Date(text).toISOString());
 
 export const ordersByStatusQuery = onlyParameters({ status, placedBefore: placedBefore.optional(), ...page });
 

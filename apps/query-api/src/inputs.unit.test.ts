@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeCursor } from './cursor.ts';
 import { customerOrdersQuery, customerPath, noQuery, ordersByStatusQuery } from './inputs.ts';
 
-const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
-  result.error?.issues.map((issue) => [issue.path.join('.'), issue.message]);
+/** Each bad field and its message, as a 400 answer names them (unknown keys one by one). */
+const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string; code?: string; keys?: string[] }[] } }) =>
+  result.error?.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? (issue.keys ?? []).map((key) => [key, issue.message]) : [[issue.path.join('.'), issue.message]]));
 
 describe('query inputs', () => {
   it('default to 20 rows from the start', () => {

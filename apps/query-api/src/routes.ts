@@ -1,7 +1,7 @@
 import { TributaryError } from '@tributary/errors';
 import { parseInput, type HttpAppOptions } from '@tributary/http';
 import { customerSummariesCollection, orderViewsCollection, type CustomerSummary, type OrderView } from '@tributary/order-views';
-import { createAliasResolver, ensureCollection, openReadModel, type Store } from '@tributary/store';
+import { createAliasResolver, ensureCollection, openReadModel, type ReadModel, type Store } from '@tributary/store';
 import { customerOrdersQuery, customerPath, noQuery, orderPath, ordersByStatusQuery } from './inputs.ts';
 import { findCustomerSummary, listOrderViews, statusFilter } from './order-lists.ts';
 import { createPresenceCheck } from './presence.ts';
@@ -15,17 +15,29 @@ const missing = (projection: string) =>
 const notFound = async (exists: () => Promise<boolean>, projection: string, message: string): Promise<TributaryError> =>
   (await exists()) ? new TributaryError('NOT_FOUND', message) : missing(projection);
 
-/** GET routes over the order views and customer summaries. */
-export const queryRoutes = async (db: Store['db']): Promise<HttpAppOptions['routes']> => {
+export interface QueryModels {
+  orderViews: ReadModel<OrderView>;
+  summaries: ReadModel<CustomerSummary>;
+  orderViewsExist: () => Promise<boolean>;
+  summariesExist: () => Promise<boolean>;
+}
+
+/** The read models query-api serves, with their collections made sure of. */
+export const openQueryModels = async (db: Store['db']): Promise<QueryModels> => {
   // Reads follow a replay's switch to the rebuilt copy within the alias TTL.
   const resolveName = createAliasResolver(db);
-  const orderViews = openReadModel<OrderView>(db, orderViewsCollection, { resolveName });
-  const summaries = openReadModel<CustomerSummary>(db, customerSummariesCollection, { resolveName });
   // An empty read model answers 404; only one whose collection went away afterwards answers 503.
   for (const name of [orderViewsCollection, customerSummariesCollection]) await ensureCollection(db, await resolveName(name));
-  const orderViewsExist = createPresenceCheck(db, () => resolveName(orderViewsCollection));
-  const summariesExist = createPresenceCheck(db, () => resolveName(customerSummariesCollection));
+  return {
+    orderViews: openReadModel<OrderView>(db, orderViewsCollection, { resolveName }),
+    summaries: openReadModel<CustomerSummary>(db, customerSummariesCollection, { resolveName }),
+    orderViewsExist: createPresenceCheck(db, () => resolveName(orderViewsCollection)),
+    summariesExist: createPresenceCheck(db, () => resolveName(customerSummariesCollection)),
+  };
+};
 
+/** GET routes over the order views and customer summaries. */
+export const queryRoutes = ({ orderViews, summaries, orderViewsExist, summariesExist }: QueryModels): HttpAppOptions['routes'] => {
   return (router) => {
     router.get('/orders', async (req, res) => {
       const { status, placedBefore, ...page } = parseInput(ordersByStatusQuery, req.query, 'Query');

@@ -1,5 +1,6 @@
 import { defineService, type StartedService } from '@tributary/service';
-import { queryRoutes } from './routes.ts';
+import { queryApi } from './api.ts';
+import { openQueryModels, queryRoutes } from './routes.ts';
 import { queryApiSettings, type QueryApiSettings } from './settings.ts';
 
 export const serviceName = 'query-api';
@@ -10,5 +11,5 @@ export const startQueryApi = defineService({
   name: serviceName,
   settings: queryApiSettings,
   uses: (_settings: QueryApiSettings) => ({ store: true }),
-  domain: async ({ store }) => ({ routes: await queryRoutes(store.db) }),
+  domain: async ({ store }) => ({ routes: queryRoutes(await openQueryModels(store.db)), api: queryApi }),
 });

@@ -12,7 +12,12 @@ export interface SchemaEntry {
   readonly version: number;
   /** The record's namespace-qualified name; subjects and reader look-ups use it. */
   readonly fullName: string;
-  /** The schema text as registered, so the registry sees exactly what is in the repo. */
+  /**
+   * The file's own text, as registered and looked up, without the whitespace around it (clients
+   * such as confluent-kafka's strip it). Confluent's registry matches a lookup on the parsed schema;
+   * Apicurio's Confluent API on the exact text unless its canonical-hash mode is on (the local stack
+   * turns it on), so a client that sends the .avsc it was given finds the version on both.
+   */
   readonly text: string;
   readonly type: avsc.Type;
 }
@@ -56,7 +61,7 @@ export const loadSchemaCatalog = (dir: string = defaultSchemasDir()): SchemaCata
       if (!fullName.endsWith(`.${eventType}`)) {
         throw new TributaryError('SCHEMA_INVALID', `${where}: the record is named ${fullName || '(anonymous)'}, expected <namespace>.${eventType}`);
       }
-      entries.push({ stream, eventType, version: Number(version), fullName, text: JSON.stringify(JSON.parse(text)), type });
+      entries.push({ stream, eventType, version: Number(version), fullName, text: text.trim(), type });
     }
   }
   entries.sort((a, b) => a.eventType.localeCompare(b.eventType) || a.version - b.version);

@@ -13,6 +13,8 @@ export const errorCodes = {
   BAD_REQUEST: { retryable: false, httpStatus: 400 },
   PAYLOAD_TOO_LARGE: { retryable: false, httpStatus: 413 },
   NOT_FOUND: { retryable: false, httpStatus: 404 },
+  /** The path exists, but not with the method asked (the answer's Allow header lists those it takes). */
+  METHOD_NOT_ALLOWED: { retryable: false, httpStatus: 405 },
   SCHEMA_NOT_FOUND: { retryable: false, httpStatus: 500 },
   SCHEMA_INVALID: { retryable: false, httpStatus: 500 },
   SCHEMA_INCOMPATIBLE: { retryable: false, httpStatus: 409 },

@@ -4,7 +4,10 @@ import type { Logger } from '@tributary/logger';
 import { counter, histogram, sampledGauge, type MetricsRegistry } from '@tributary/metrics';
 import { httpServerSpans, noTracing } from '@tributary/tracing';
 import express, { type Express, type RequestHandler } from 'express';
+import { commonOperations } from './common-operations.ts';
 import { errorHandler, notFound } from './errors.ts';
+import { answerWrongMethods } from './mounted-routes.ts';
+import { openApiDocument, type ApiDescription } from './openapi.ts';
 import { corsPolicy, securityHeaders } from './protection.ts';
 import { requestId } from './request-id.ts';
 
@@ -28,7 +31,12 @@ export interface HttpAppOptions {
   tracer?: Tracer;
   /** Fields /readyz shows besides the checks, read at each request (the settings' version). */
   readinessDetails?: () => Record<string, unknown>;
+  /** The service's own operations, served with the common ones as OpenAPI 3.1 at GET /openapi.json. */
+  api?: ApiDescription;
 }
+
+/** What a service without a description of its own documents: the common endpoints alone. */
+const untitled: ApiDescription = { title: 'Tributary service', version: '0.1.0', operations: [] };
 
 const httpMetrics = (metrics: MetricsRegistry): RequestHandler => {
   const requests = counter(metrics, 'http_requests_total', 'HTTP requests answered', ['method', 'route', 'status']);
@@ -90,7 +98,7 @@ const readinessMetrics = (metrics: MetricsRegistry, readiness: ReadinessChecks):
 };
 
 /** An express app with request ids, metrics, /healthz, /readyz, /metrics and JSON errors. */
-export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer, readinessDetails }: HttpAppOptions): Express => {
+export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', corsOrigins = [], routes, tracer = noTracing.tracer, readinessDetails, api = untitled }: HttpAppOptions): Express => {
   const app = express();
   app.disable('x-powered-by');
   // Flat string values only: `a[b]=c` stays a key named "a[b]" instead of becoming an object.
@@ -111,9 +119,14 @@ export const createHttpApp = ({ logger, metrics, readiness, bodyLimit = '64kb', 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  const document = openApiDocument({ ...api, operations: [...commonOperations, ...api.operations] });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
   app.use(httpServerSpans(tracer));
   app.use(express.json({ limit: bodyLimit, strict: true }));
   routes(app);
+  answerWrongMethods(app);
   app.use(notFound());
   app.use(errorHandler(logger));
   return app;

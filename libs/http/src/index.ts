@@ -1,5 +1,10 @@
 export { closeServer, createHttpApp, listen, runReadinessChecks, type HttpAppOptions, type ReadinessChecks, type ReadinessReport, type ReadinessResult } from './app.ts';
 export { errorHandler, notFound, sendError, type ErrorBody } from './errors.ts';
 export { requestId } from './request-id.ts';
-export { parseInput, type FieldProblem } from './validation.ts';
+export { bodyErrors, parseInput, type FieldProblem } from './validation.ts';
 export { commandRateLimit, corsPolicy, securityHeaders, type CommandRateLimit, type RateLimitOptions } from './protection.ts';
+export { commonOperations } from './common-operations.ts';
+export { jsonSchemaOf } from './json-schema.ts';
+export { mountedRoutes } from './mounted-routes.ts';
+export { documentedRoutes, openApiDocument, openApiPath, type ApiDescription, type HttpMethod, type OperationSpec, type ResponseSpec } from './openapi.ts';
+export { errorBodySchema, type ErrorStatus } from './openapi-errors.ts';

@@ -18,11 +18,41 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /**
- * Responses kafkajs retries by itself, so they are not worth an error line: coordinators are briefly
- * unavailable or elsewhere while a fresh broker creates __consumer_offsets and __transaction_state,
- * and a transactional producer that fences an earlier one waits while its open transaction aborts.
+ * Responses kafkajs retries by itself, which are normal while a broker or a topic is new: the
+ * coordinators are unavailable, loading or elsewhere while a fresh broker creates
+ * __consumer_offsets and __transaction_state, a topic just created is not on every broker's
+ * metadata yet and its partitions have no leader for a moment, and a transactional producer that
+ * fences an earlier one waits while its open transaction aborts. Services starting together create
+ * the topics they share at once, and all but one hear that a topic exists already, which kafkajs
+ * takes as done. They are logged at debug: when the condition lasts or is another error, the
+ * operation fails, and its own error says so.
  */
-const retriedByKafkajs = ['group coordinator is not available', 'not the correct coordinator', 'another concurrent operation on the same transaction'];
+const retriedByKafkajs = [
+  'group coordinator is not available',
+  'not the correct coordinator',
+  'the coordinator is loading',
+  'does not host this topic-partition',
+  'there is no leader for this topic-partition',
+  'not the leader for that topic-partition',
+  'another concurrent operation on the same transaction',
+  'topic creation errors',
+];
+
+/** Whether an error's text is one of the conditions kafkajs retries by itself (above). */
+export const isRetriedByKafkajs = (text: string): boolean => {
+  const said = text.toLowerCase();
+  return retriedByKafkajs.some((condition) => said.includes(condition));
+};
+
+/**
+ * kafkajs logs its restart of a crashed consumer at error level; the crash itself is logged by the
+ * consumer runner, at the level its reason deserves, so the restart is only a warning.
+ */
+const levelOf = (level: number, message: string, error: unknown): 'error' | 'warn' | 'info' | 'debug' => {
+  if (isRetriedByKafkajs(`${message} ${typeof error === 'string' ? error : ''}`)) return 'debug';
+  if (message.startsWith('Restarting the consumer in')) return 'warn';
+  return levels[level] ?? 'info';
+};
 
 /** kafkajs with its log lines routed through the service's JSON logger. */
 export const createKafkaClient = ({ brokers, clientId, logger, security }: KafkaClientOptions): Kafka =>
@@ -36,8 +66,6 @@ export const createKafkaClient = ({ brokers, clientId, logger, security }: Kafka
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _logger, ...rest } = log;
-        const said = `${message} ${typeof rest['error'] === 'string' ? rest['error'] : ''}`;
-        const quiet = retriedByKafkajs.some((text) => said.includes(text));
-        logger.log(quiet ? 'debug' : (levels[level] ?? 'info'), message, { component: `kafkajs.${namespace}`, ...rest });
+        logger.log(levelOf(level, message, rest['error']), message, { component: `kafkajs.${namespace}`, ...rest });
       },
   });

@@ -17,6 +17,7 @@ import { createPauser } from './runner/pause-stage.ts';
 import { restartAfterFatalCrashes } from './runner/restart.ts';
 import type { ConsumedEvent, StageContext } from './runner/stage.ts';
 import { createStallWatch, every } from './runner/stall-watch.ts';
+import { keyPartitioner } from './partitioner.ts';
 
 export type { ConsumedEvent } from './runner/stage.ts';
 
@@ -96,7 +97,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     // with the service's store already closed and hold partitions it can never process.
     retry: { retries: 5, restartOnFailure: () => Promise.resolve(running) },
   });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: keyPartitioner });
   const admin = kafka.admin();
   const pauses = createPauseKeeper({
     probeIntervalMs: options.probeIntervalMs ?? 1_000,

@@ -32,3 +32,4 @@ export {
 export { parkingTopicOf, recordOrigin, retryTopicSpecs, withRetryTopics, type RecordOrigin } from './retry-topics.ts';
 export { groupByKey, handlePerKey } from './per-key.ts';
 export { runnerOptionsFrom, serviceTopics, type ConsumerSettings } from './runner-settings.ts';
+export { keyPartitioner } from './partitioner.ts';

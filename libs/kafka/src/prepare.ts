@@ -3,8 +3,9 @@ import { counter, type MetricsRegistry } from '@tributary/metrics';
 import { TributaryError, isTributaryError } from '@tributary/errors';
 import { context, type Span, type Tracer } from '@opentelemetry/api';
 import { contextFromTraceparent, endSpan, noTracing, startPublishSpan, traceparentOf } from '@tributary/tracing';
-import { Partitioners, type Kafka, type Message, type PartitionMetadata } from 'kafkajs';
+import type { Kafka, Message, PartitionMetadata } from 'kafkajs';
 import { createEnvelope, envelopeHeaders, type Envelope } from './envelope.ts';
+import { keyPartitioner } from './partitioner.ts';
 
 export interface OutgoingEvent {
   key: string;
@@ -16,7 +17,7 @@ export interface OutgoingEvent {
 }
 
 /** Which partition the key goes to: murmur2 as the Java client, so every producer of a topic agrees. */
-const choosePartition = Partitioners.DefaultPartitioner();
+const choosePartition = keyPartitioner();
 
 /** An encoded event with its partition, and its publish span, ended once Kafka has it (or it failed). */
 export type Prepared = { envelope: Envelope; message: Message & { partition: number; key: string }; span: Span };

@@ -4,6 +4,7 @@ import type { Kafka, Message, RecordMetadata } from 'kafkajs';
 import type { Tracer } from '@opentelemetry/api';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { createSendGroups } from './send-groups.ts';
+import { keyPartitioner } from './partitioner.ts';
 
 export type { OutgoingEvent } from './prepare.ts';
 
@@ -53,7 +54,7 @@ const assignOffsets = (calls: readonly PublishCall[], metadata: readonly RecordM
 
 export const createEventProducer = ({ kafka, codec, producerName, metrics, tracer }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry; tracer?: Tracer }): EventProducer => {
   // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: keyPartitioner });
   const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
   const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
   const sendErrors = sendErrorCounter(metrics);

@@ -5,6 +5,7 @@ import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './insta
 import type { Tracer } from '@opentelemetry/api';
 import type { MetricsRegistry } from '@tributary/metrics';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
+import { keyPartitioner } from './partitioner.ts';
 
 export interface ConsumedPosition {
   topic: string;
@@ -132,7 +133,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
   const sendErrors = sendErrorCounter(metrics);
   let connected = false;
   const holder = replaceableProducer(() => {
-    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs });
+    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs, createPartitioner: keyPartitioner });
     created.on(created.events.CONNECT, () => {
       connected = true;
     });

@@ -1,4 +1,4 @@
-import { closeServer, createHttpApp, type ReadinessChecks } from '@tributary/http';
+import { closeServer, createHttpApp, type ApiDescription, type ReadinessChecks } from '@tributary/http';
 import { runnerOptionsFrom, serviceTopics, withRetryTopics, type ConsumerRunner, type EventProducer, type TransactionalEventProducer } from '@tributary/kafka';
 import { createLogger, type Logger } from '@tributary/logger';
 import { createMetricsRegistry, type MetricsRegistry } from '@tributary/metrics';
@@ -42,6 +42,7 @@ interface Opened {
 interface Domain {
   consumer?: ConsumerHandling;
   routes?: (app: Parameters<Backbone['listen']>[0]) => void;
+  api?: ApiDescription;
   readiness?: ReadinessChecks;
   close?: () => void | Promise<void>;
   reconfigure?: (settings: Opened['settings']) => void;
@@ -99,7 +100,9 @@ const start = async ({ name, settings: spec, uses: usesOf, domain: makeDomain, t
     const consumer = kafka && consumes && domain.consumer ? backbone.consumer({ ...kafka, ...consumerOptions({ settings, logger, metrics, tracer, store }, consumes), ...domain.consumer }) : undefined;
     const readiness = readinessOf(store, producer, consumer, domain.readiness);
     probeDependencies(metrics, { store, registryUrl: kafka ? settings.schemaRegistryUrl : undefined, registryReachable: (url) => backbone.registryReachable(url) });
-    const app = createHttpApp({ logger, metrics, tracer, readiness, readinessDetails: () => ({ settings: settingsDetails(reloads) }), bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined) });
+    // A service without routes of its own still documents the common endpoints.
+    const api = domain.api ?? { title: `Tributary ${name}`, version: '0.1.0', operations: [] };
+    const app = createHttpApp({ logger, metrics, tracer, readiness, readinessDetails: () => ({ settings: settingsDetails(reloads) }), bodyLimit: settings.bodyLimit, corsOrigins: settings.corsOrigins, routes: domain.routes ?? (() => undefined), api });
     const server = await backbone.listen(app, settings.port, settings.host);
     teardown.add(() => closeServer(server));
     if (consumer) {

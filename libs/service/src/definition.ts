@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Tracer } from '@opentelemetry/api';
 import type { Setting } from '@tributary/config';
-import type { HttpAppOptions, ReadinessChecks } from '@tributary/http';
+import type { ApiDescription, HttpAppOptions, ReadinessChecks } from '@tributary/http';
 import type {
   ConsumerRunner,
   ConsumerRunnerOptions,
@@ -104,6 +104,8 @@ export type ConsumerHandling = Pick<ConsumerRunnerOptions<unknown>, 'handleBatch
 /** A service's own part: how it handles events and requests, and what it adds to the common endpoints. */
 export type ServiceDomain<U extends Uses, E, S = never> = {
   routes?: HttpAppOptions['routes'];
+  /** The routes' operations, from the schemas they validate with: served as OpenAPI 3.1 at GET /openapi.json. */
+  api?: ApiDescription;
   /** Checks /readyz runs besides the builder's (store, kafka, consumer). */
   readiness?: ReadinessChecks;
   /** Closes what the domain opened; runs after the HTTP server closes, before the producer and the store. */

@@ -1,6 +1,6 @@
 import { TributaryError, isTributaryError } from '@tributary/errors';
-import { deadLetterTopic, ensureTopics, redriveMessage } from '@tributary/kafka';
-import { Partitioners, type Kafka, type Message, type PartitionMetadata, type Producer, type Transaction } from 'kafkajs';
+import { deadLetterTopic, ensureTopics, keyPartitioner, redriveMessage } from '@tributary/kafka';
+import type { Kafka, Message, PartitionMetadata, Producer, Transaction } from 'kafkajs';
 import { readToEnd } from '../events/read-to-end.ts';
 import { foldLedger, ledgerMessage, redriveLedgerTopic, type LedgerEntry, type SentTo } from './ledger.ts';
 import { retryTargetOf, toParked, type ParkedRecord } from './parked.ts';
@@ -74,7 +74,7 @@ export const redriveTransactionalId = (topic: string): string => `tributary-dlq-
 
 /** Parked records sent back per transaction: a failure rolls back at most this many. */
 const chunkSize = 100;
-const choosePartition = Partitioners.DefaultPartitioner();
+const choosePartition = keyPartitioner();
 
 export interface Redriver {
   /** Sends the records back, each with its ledger entry in the same transaction; calls onSent per committed chunk. */
@@ -93,6 +93,7 @@ export const openRedriver = async (kafka: Kafka, topics: DlqTopics): Promise<Red
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    createPartitioner: keyPartitioner,
     // An open transaction holds back read-committed consumers of the topic until it ends.
     transactionTimeout: 30_000,
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '@tributary/logger';
 import type { Consumer } from 'kafkajs';
+import { isRetriedByKafkajs } from '../client.ts';
 import type { ConsumerMetrics } from '../consumer-metrics.ts';
 import type { PauseKeeper } from '../pauses.ts';
 import { partitionKey } from '../stall.ts';
@@ -41,7 +42,9 @@ export const trackMembership = (
     state.crash = payload.error.message;
     // kafkajs restarts a crashed consumer with a new group member that has nothing paused.
     pauses.keepOnly(new Set());
-    logger.error('consumer crashed', { groupId, error: payload.error.message, restart: payload.restart });
+    // A coordinator still loading or moved is normal on a fresh broker: kafkajs rejoins by itself.
+    const normal = payload.restart && isRetriedByKafkajs(payload.error.message);
+    logger.log(normal ? 'warn' : 'error', normal ? 'consumer restarting: its group coordinator is loading or moved' : 'consumer crashed', { groupId, error: payload.error.message, restart: payload.restart });
   });
   return state;
 };

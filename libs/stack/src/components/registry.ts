@@ -63,6 +63,9 @@ export const registryArgs = (launcher: string, port: number, dataDir: string): s
   '-Dapicurio.datasource.jdbc.initial-size=2',
   '-Dapicurio.datasource.jdbc.min-size=2',
   '-Dapicurio.datasource.jdbc.max-size=20',
+  // Lookups (POST /subjects/{subject}) match on the parsed schema, as Confluent's registry does, not
+  // on the exact text: a client that formats the .avsc its own way still finds the registered version.
+  '-Dapicurio.ccompat.use-canonical-hash=true',
   '-Dquarkus.http.access-log.enabled=false',
   '-Dquarkus.log.category."io.apicurio".level=WARN',
   '-Dquarkus.log.category."io.quarkus".level=INFO',
