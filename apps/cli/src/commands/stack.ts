@@ -26,7 +26,7 @@ const environmentHelp = [
 
 /** --brokers, else TRIBUTARY_KAFKA_NODES, else one node. */
 export const brokersOption = (value: unknown, env: NodeJS.ProcessEnv): number =>
-  value === undefined ? resolveStackOptions(env).brokers : parseBrokers(String(value), '--brokers');
+  typeof value === 'string' ? parseBrokers(value, '--brokers') : resolveStackOptions(env).brokers;
 
 export const brokersHelp =
   'Kafka nodes: 1 (default), or 3 for a cluster of three broker+controller nodes (node n on the Kafka and controller ports + 2(n-1)) with replication factor 3, min.insync.replicas=2 and no unclean leader election';
