@@ -102,8 +102,14 @@ afterAll(async () => {
   await cluster?.stop();
 }, 180_000);
 
+/**
+ * A dead broker's partitions get a new leader once the controller fences it, after
+ * broker.session.timeout.ms (Kafka's default 9 s): orders-api must wait that long, not 5 s.
+ */
+const clusterSettings = { PUBLISH_TIMEOUT_MS: '12000' };
+
 beforeEach(async () => {
-  flow = await startFlow('cluster');
+  flow = await startFlow('cluster', { env: clusterSettings });
 });
 
 afterEach(async () => {

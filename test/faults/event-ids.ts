@@ -5,8 +5,8 @@ import { testKafka, uniqueName } from '../support.ts';
 export interface EventCount {
   /** Committed records read. */
   records: number;
-  /** Event ids carried by more than one committed record, with how many times. */
-  twice: Map<string, number>;
+  /** Event ids carried by more than one committed record, with where each of those records is. */
+  twice: Map<string, string[]>;
 }
 
 /**
@@ -16,7 +16,8 @@ export interface EventCount {
  * an id seen twice is an event emitted twice. Reads until no record came for `idleMs`.
  */
 export const countEventIds = async (topics: readonly string[], idleMs = 4_000, timeoutMs = 90_000): Promise<EventCount> => {
-  const seen = new Map<string, number>();
+  // By position: a record read again after the reader's own rebalance is the same record.
+  const seen = new Map<string, Set<string>>();
   let records = 0;
   let lastRecordAt = Date.now();
   const consumer = testKafka().consumer({ groupId: uniqueName('event-ids'), readUncommitted: false });
@@ -24,11 +25,12 @@ export const countEventIds = async (topics: readonly string[], idleMs = 4_000, t
   try {
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
-      eachMessage: ({ message }) => {
+      eachMessage: ({ topic, partition, message }) => {
         lastRecordAt = Date.now();
         records += 1;
         const id = message.headers?.[headerNames.eventId]?.toString();
-        if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
+        const type = message.headers?.[headerNames.eventType]?.toString() ?? '?';
+        if (id) seen.set(id, (seen.get(id) ?? new Set()).add(`${topic}[${partition}]@${message.offset} ${type}`));
         return Promise.resolve();
       },
     });
@@ -40,5 +42,5 @@ export const countEventIds = async (topics: readonly string[], idleMs = 4_000, t
   } finally {
     await consumer.disconnect();
   }
-  return { records, twice: new Map([...seen].filter(([, times]) => times > 1)) };
+  return { records, twice: new Map([...seen].filter(([, places]) => places.size > 1).map(([id, places]) => [id, [...places]])) };
 };
