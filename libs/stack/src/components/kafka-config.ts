@@ -27,8 +27,8 @@ const replicationSettings = (clusterSize: number): string[] => {
     `default.replication.factor=${clusterSize}`,
     'min.insync.replicas=2',
     'unclean.leader.election.enable=false',
+    // __consumer_offsets takes its min ISR from min.insync.replicas above; there is no setting of its own.
     `offsets.topic.replication.factor=${clusterSize}`,
-    'offsets.topic.min.isr=2',
     `transaction.state.log.replication.factor=${clusterSize}`,
     'transaction.state.log.min.isr=2',
     // Fewer internal partitions than the default 50: each is a replica on every node, and a leader
