@@ -106,7 +106,7 @@ afterAll(async () => {
  * A dead broker's partitions get a new leader once the controller fences it, after
  * broker.session.timeout.ms (Kafka's default 9 s): orders-api must wait that long, not 5 s.
  */
-const clusterSettings = { PUBLISH_TIMEOUT_MS: '12000' };
+const clusterSettings = { PUBLISH_TIMEOUT_MS: '15000' };
 
 beforeEach(async () => {
   flow = await startFlow('cluster', { env: clusterSettings });
