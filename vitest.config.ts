@@ -17,6 +17,23 @@ const faultSuite = {
   },
 };
 
+/**
+ * Single-node faults on a three-node cluster: after the single-broker suite, never beside it (two
+ * backbones would not fit two cores). Its test file starts the cluster itself.
+ */
+const clusterFaultSuite = {
+  test: {
+    name: 'faults-cluster',
+    sequence: { groupOrder: 3 },
+    include: ['test/faults/*.cluster.test.ts'],
+    globalSetup: ['test/faults/cluster-global-setup.ts'],
+    env: { KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+    testTimeout: 420_000,
+    hookTimeout: 600_000,
+    maxWorkers: 1,
+  },
+};
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
@@ -44,8 +61,8 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
-      // Only `npm run test:faults` runs it: it takes minutes and a backbone of its own.
-      ...(process.env['TRIBUTARY_FAULT_SUITE'] === '1' ? [faultSuite] : []),
+      // Only `npm run test:faults` runs them: they take minutes and a backbone of their own.
+      ...(process.env['TRIBUTARY_FAULT_SUITE'] === '1' ? [faultSuite, clusterFaultSuite] : []),
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StackCallOptions, StackEndpoints } from '@tributary/stack';
+import { parseBrokers, type StackCallOptions, type StackEndpoints } from '@tributary/stack';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -32,8 +32,15 @@ const testPorts = (): Ports => ({
  */
 export const testTracing = process.env['TRIBUTARY_TEST_TRACING'] === '1';
 
+/**
+ * TRIBUTARY_TEST_BROKERS=3 runs the tests on a three-node cluster (node n on the Kafka and
+ * controller ports + 2(n-1)); one node by default.
+ */
+export const testBrokers = parseBrokers(process.env['TRIBUTARY_TEST_BROKERS'], 'TRIBUTARY_TEST_BROKERS');
+
 export const testStack: StackCallOptions = {
-  stackDir: process.env['TRIBUTARY_TEST_STACK_DIR'] ?? join(root, '.tributary', 'test-stack'),
+  stackDir: process.env['TRIBUTARY_TEST_STACK_DIR'] ?? join(root, '.tributary', testBrokers === 1 ? 'test-stack' : 'test-cluster'),
+  brokers: testBrokers,
   ports: testPorts(),
   tracing: testTracing,
   onProgress: (line) => console.log(`[backbone] ${line}`),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { inventoryApi } from '@tributary/inventory-service/api';
 import { stockRoutes } from '@tributary/inventory-service/routes';
-import { closeServer, commonOperations, createHttpApp, documentedRoutes, listen, mountedRoutes, type ApiDescription, type HttpAppOptions } from '@tributary/http';
+import { closeServer, commandRateLimit, commonOperations, createHttpApp, documentedRoutes, listen, mountedRoutes, type ApiDescription, type HttpAppOptions } from '@tributary/http';
 import { createLogger } from '@tributary/logger';
 import { createMetricsRegistry } from '@tributary/metrics';
 import { ordersApi } from '@tributary/orders-api/api';
@@ -28,7 +28,11 @@ const services: { name: string; api: ApiDescription; routes: () => HttpAppOption
   {
     name: 'orders-api',
     api: ordersApi,
-    routes: () => orderRoutes({ producer: unused(), sagas: unused(), settings: loadOrdersApiSettings({}), logger, metrics: createMetricsRegistry('orders-api') }),
+    routes: () => {
+      const settings = loadOrdersApiSettings({});
+      const limiter = commandRateLimit({ limit: settings.commandRateLimit, windowMs: settings.commandRateWindowMs });
+      return orderRoutes({ producer: unused(), sagas: unused(), settings, limiter, logger, metrics: createMetricsRegistry('orders-api') });
+    },
   },
   { name: 'query-api', api: queryApi, routes: () => queryRoutes({ orderViews: unused(), summaries: unused(), orderViewsExist: unused(), summariesExist: unused() }) },
   { name: 'inventory-service', api: inventoryApi, routes: () => stockRoutes(unused()) },

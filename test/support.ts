@@ -17,6 +17,7 @@ export const serviceEnvironment = (names: { ordersTopic: string; database: strin
     KAFKA_BROKERS: backbone.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: backbone.registryUrl,
     MONGODB_URI: backbone.mongoUri,
+    ...(backbone.topicReplicationFactor ? { TOPIC_REPLICATION_FACTOR: String(backbone.topicReplicationFactor) } : {}),
     MONGODB_DATABASE: names.database,
     ORDERS_TOPIC: names.ordersTopic,
     INVENTORY_TOPIC: `${names.ordersTopic}-inventory`,

@@ -14,7 +14,7 @@ export interface TcpProxy {
  * A loopback TCP relay in front of a real server, so a test can make a real dependency unreachable
  * (connections reset, new ones refused) and bring it back, without stopping it for other tests.
  */
-export const startTcpProxy = async (targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> => {
+export const startTcpProxy = async (targetPort: number, targetHost = '127.0.0.1', listenPort = 0): Promise<TcpProxy> => {
   let open = true;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -32,7 +32,8 @@ export const startTcpProxy = async (targetPort: number, targetHost = '127.0.0.1'
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  server.listen(0, '127.0.0.1');
+  // A fixed port when asked: a Kafka node advertises the proxy's address before the proxy's test starts.
+  server.listen(listenPort, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();
   return {

@@ -22,6 +22,14 @@ export interface LoadOutcome {
   ambiguous: number;
   /** The distinct answers other than 202, e.g. "503 KAFKA_UNAVAILABLE", for the report. */
   failures: Map<string, number>;
+  /** Every request: when it was sent, how long its answer took, its status (0: no answer). */
+  answers: Answer[];
+}
+
+export interface Answer {
+  sentAt: number;
+  ms: number;
+  status: number;
 }
 
 export interface Catalogue {
@@ -71,7 +79,8 @@ const place = async (url: string, { customerId, currency, lines }: Omit<PlacedOr
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ customerId, currency, items: lines }),
-    signal: AbortSignal.timeout(15_000),
+    // Longer than any PUBLISH_TIMEOUT_MS a flow runs with (15 s on the cluster), so orders-api answers first.
+    signal: AbortSignal.timeout(20_000),
   });
   const body = (await res.json().catch(() => ({}))) as { orderId?: string; error?: { code?: string } };
   return { status: res.status, orderId: body.orderId, code: body.error?.code };
@@ -79,7 +88,7 @@ const place = async (url: string, { customerId, currency, lines }: Omit<PlacedOr
 
 /** Places orders at a steady rate for a while, each in its own request, without waiting for answers. */
 export const driveOrders = async ({ ordersApiUrl, catalogue, ratePerSecond, durationMs }: LoadOptions): Promise<LoadOutcome> => {
-  const outcome: LoadOutcome = { sent: 0, accepted: [], refused: 0, ambiguous: 0, failures: new Map() };
+  const outcome: LoadOutcome = { sent: 0, accepted: [], refused: 0, ambiguous: 0, failures: new Map(), answers: [] };
   const note = (answer: string): void => {
     outcome.failures.set(answer, (outcome.failures.get(answer) ?? 0) + 1);
   };
@@ -88,9 +97,14 @@ export const driveOrders = async ({ ordersApiUrl, catalogue, ratePerSecond, dura
   for (let n = 0; Date.now() - started < durationMs; n += 1) {
     const order = orderFor(n, catalogue);
     outcome.sent += 1;
+    const sentAt = Date.now();
+    const answered = (status: number): void => {
+      outcome.answers.push({ sentAt, ms: Date.now() - sentAt, status });
+    };
     requests.push(
       place(ordersApiUrl(), order).then(
         (answer) => {
+          answered(answer.status);
           if (answer.status === 202 && answer.orderId) outcome.accepted.push({ orderId: answer.orderId, ...order });
           else if (answer.status < 500) {
             outcome.refused += 1;
@@ -101,6 +115,7 @@ export const driveOrders = async ({ ordersApiUrl, catalogue, ratePerSecond, dura
           }
         },
         (error: unknown) => {
+          answered(0);
           outcome.ambiguous += 1;
           note((error as Error).name === 'TimeoutError' ? 'timeout' : 'connection failed');
         },

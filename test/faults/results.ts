@@ -18,22 +18,38 @@ export interface ScenarioResult {
   recoverySeconds: number;
   /** Answers other than 202, e.g. "503 KAFKA_UNAVAILABLE ×12". */
   notes: string;
+  /** Orders answered 503. */
+  unavailable?: number;
+  /** The orders API's 99th percentile answer time for the orders sent during the fault. */
+  p99DuringFaultMs?: number;
+  /** Events whose id was on a topic more than once (see countEventIds); counted on the cluster. */
+  eventsTwice?: number;
 }
 
-const columns: [string, (row: ScenarioResult) => string][] = [
+type Column = [string, (row: ScenarioResult) => string | undefined];
+
+const optional = (value: number | undefined, format: (value: number) => string): string | undefined => (value === undefined ? undefined : format(value));
+
+const allColumns: Column[] = [
   ['scenario', (row) => row.scenario],
   ['orders sent', (row) => String(row.sent)],
   ['accepted (202)', (row) => String(row.accepted)],
+  ['503 answers', (row) => optional(row.unavailable, String)],
   ['orders final', (row) => String(row.final)],
   ['lost', (row) => String(row.lost)],
   ['stuck', (row) => String(row.stuck)],
   ['duplicated', (row) => String(row.duplicated)],
+  ['events twice', (row) => optional(row.eventsTwice, String)],
   ['time to recover', (row) => `${row.recoverySeconds.toFixed(1)} s`],
+  ['p99 during fault', (row) => optional(row.p99DuringFaultMs, (ms) => `${(ms / 1000).toFixed(2)} s`)],
   ['other answers', (row) => row.notes || '-'],
 ];
 
-/** A Markdown table: readable as it is in a terminal, and rendered where Markdown is. */
+/** A Markdown table: readable as it is in a terminal, and rendered where Markdown is. Columns no row fills are left out. */
 export const formatResults = (rows: readonly ScenarioResult[]): string => {
+  const columns = allColumns
+    .filter(([, cell]) => rows.some((row) => cell(row) !== undefined))
+    .map(([title, cell]): [string, (row: ScenarioResult) => string] => [title, (row) => cell(row) ?? '-']);
   const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, cell]) => cell(row).replaceAll('|', '/')))];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => (line[index] ?? '').length)));
   const line = (values: string[]): string => `| ${values.map((value, index) => value.padEnd(widths[index] ?? 0)).join(' | ')} |`;

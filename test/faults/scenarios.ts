@@ -4,6 +4,7 @@ import { uniqueName } from '../support.ts';
 import { flowApps, type Flow, type FlowApp } from './flow.ts';
 import { checkInvariants, type Verdict } from './invariants.ts';
 import { driveOrders, type Catalogue, type LoadOutcome } from './load.ts';
+import { duringFault, type FaultWindow } from './latency.ts';
 import { settleOrders } from './read-model.ts';
 import type { ScenarioResult } from './results.ts';
 
@@ -30,6 +31,8 @@ export interface ScenarioRun {
   result: ScenarioResult;
   verdict: Verdict;
   load: LoadOutcome;
+  /** The orders placed while the fault lasted. */
+  during: FaultWindow;
   /** The warnings, errors and consumer-group changes every service logged during the scenario, one JSON line each. */
   logs: string;
 }
@@ -53,6 +56,7 @@ const mergeLoads = (first: LoadOutcome, second: LoadOutcome): LoadOutcome => ({
   refused: first.refused + second.refused,
   ambiguous: first.ambiguous + second.ambiguous,
   failures: new Map([...first.failures, ...[...second.failures].map(([answer, times]) => [answer, times + (first.failures.get(answer) ?? 0)] as const)]),
+  answers: [...first.answers, ...second.answers],
 });
 
 /** The deadline orders-service runs with: the flow's ORDER_DEADLINE_MS, or the service's default. */
@@ -89,13 +93,16 @@ export const runScenario = async (flow: Flow, options: ScenarioOptions): Promise
   const loadMs = options.loadMs ?? 25_000;
   const loading = driveOrders({ ordersApiUrl: () => flow.url('orders-api'), catalogue, ratePerSecond: options.ratePerSecond ?? 5, durationMs: loadMs });
   await sleep(options.faultAfterMs ?? 3_000);
+  const faultStartedAt = Date.now();
   await options.fault(flow);
   const faultEndedAt = Date.now();
   const load = mergeLoads(warmUp, await loading);
   const verdict = await checkInvariants(flow, load, { catalogue, stockBefore, faultEndedAt, deadlineMs: deadlineOf(flow), marginMs: options.marginMs ?? defaultMarginMs });
+  const during = duringFault(load.answers, faultStartedAt, faultEndedAt);
   return {
     load,
     verdict,
+    during,
     logs: loggedSince(flow, marks),
     result: {
       scenario: options.name,
@@ -107,6 +114,8 @@ export const runScenario = async (flow: Flow, options: ScenarioOptions): Promise
       duplicated: verdict.duplicated.length,
       recoverySeconds: verdict.recoveredInMs / 1000,
       notes: describeFailures(load.failures),
+      unavailable: load.answers.filter((answer) => answer.status === 503).length,
+      p99DuringFaultMs: during.p99Ms,
     },
   };
 };

@@ -61,6 +61,10 @@ export const createKafkaClient = ({ brokers, clientId, logger, security }: Kafka
     brokers: [...brokers],
     ...(security ? kafkaSecurity(security) : {}),
     connectionTimeout: 3_000,
+    // A broker that froze (a long GC pause, a stopped VM) holds every request sent to it; the
+    // default 30 s would outlast the new leader elected once it is fenced (9 s), and every caller's
+    // patience. Retries are safe: producers are idempotent.
+    requestTimeout: 10_000,
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -1,6 +1,6 @@
 import type { AvroCodec } from '@tributary/avro';
 import { histogram, type MetricsRegistry } from '@tributary/metrics';
-import type { Kafka, Message, RecordMetadata } from 'kafkajs';
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Tracer } from '@opentelemetry/api';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { createSendGroups } from './send-groups.ts';
@@ -18,9 +18,9 @@ export interface PublishedRecord {
 export interface EventProducer {
   connect(): Promise<void>;
   /**
-   * Encodes every event first, so one invalid event means nothing of the call is sent. Calls made
-   * while a produce request is in flight share the next request; a call's records stay together
-   * and in order.
+   * Encodes every event first, so one invalid event means nothing of the call is sent. Each
+   * partition has its own lane: calls made while a lane's produce request is in flight share its
+   * next request, and a call's records to one partition stay together and in order.
    */
   publish(topic: string, events: readonly OutgoingEvent[]): Promise<PublishedRecord[]>;
   disconnect(): Promise<void>;
@@ -52,21 +52,17 @@ const assignOffsets = (calls: readonly PublishCall[], metadata: readonly RecordM
   );
 };
 
-export const createEventProducer = ({ kafka, codec, producerName, metrics, tracer }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry; tracer?: Tracer }): EventProducer => {
-  // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: keyPartitioner });
-  const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
-  const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
-  const sendErrors = sendErrorCounter(metrics);
-  let connected = false;
-  producer.on(producer.events.CONNECT, () => {
-    connected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    connected = false;
-  });
+/**
+ * Retries that outlast a leader move: a dead broker's partitions get a new leader only once the
+ * controller fences it (broker.session.timeout.ms, 9 s by default), and kafkajs's default retries
+ * give up after about as long. About 20 s here; the caller's own timeout (PUBLISH_TIMEOUT_MS)
+ * decides how long a request waits for them.
+ */
+export const producerRetry = { initialRetryTime: 300, maxRetryTime: 3_000, retries: 10 };
 
-  const send = createSendGroups<PublishCall, PublishedRecord[]>({
+/** One partition's sends: the calls waiting while its request is in flight go together in the next. */
+const partitionLane = (producer: Producer, recordsPerSend: ReturnType<typeof histogram> | undefined, sendErrors: ReturnType<typeof sendErrorCounter>): ((call: PublishCall) => Promise<PublishedRecord[]>) =>
+  createSendGroups<PublishCall, PublishedRecord[]>({
     weight: weightOf,
     maxWeight: 1,
     async send(calls) {
@@ -91,6 +87,42 @@ export const createEventProducer = ({ kafka, codec, producerName, metrics, trace
       return published;
     },
   });
+
+export const createEventProducer = ({ kafka, codec, producerName, metrics, tracer }: { kafka: Kafka; codec: AvroCodec; producerName: string; metrics?: MetricsRegistry; tracer?: Tracer }): EventProducer => {
+  // Idempotent with acks=all: a retried send after a lost ack never writes a record twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, retry: producerRetry, createPartitioner: keyPartitioner });
+  const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
+  const recordsPerSend = metrics && histogram(metrics, 'producer_send_records', 'Records per produce request: publish calls made while a request is in flight share the next one', [], [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
+  const sendErrors = sendErrorCounter(metrics);
+  let connected = false;
+  producer.on(producer.events.CONNECT, () => {
+    connected = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    connected = false;
+  });
+
+  /*
+   * One lane, and one produce request, per partition. A request that spans partitions waits as a
+   * whole for the slowest: while a dead broker's partitions wait for a new leader (until the
+   * controller fences it, broker.session.timeout.ms), every order would wait with them. And kafkajs
+   * retries such a request per broker: a partition whose leader moved to a broker that had already
+   * answered for the others is silently left out, and its records are never written.
+   */
+  const lanes = new Map<string, (call: PublishCall) => Promise<PublishedRecord[]>>();
+  const lane = (topic: string, partition: number): ((call: PublishCall) => Promise<PublishedRecord[]>) => {
+    const key = `${topic}:${partition}`;
+    let found = lanes.get(key);
+    if (!found) lanes.set(key, (found = partitionLane(producer, recordsPerSend, sendErrors)));
+    return found;
+  };
+  const send = async ({ topic, messages }: PublishCall): Promise<PublishedRecord[]> => {
+    const byPartition = new Map<number, Prepared[]>();
+    for (const prepared of messages) byPartition.set(prepared.message.partition, [...(byPartition.get(prepared.message.partition) ?? []), prepared]);
+    const sent = await Promise.all([...byPartition].map(([partition, part]) => lane(topic, partition)({ topic, messages: part })));
+    const byEvent = new Map(sent.flat().map((record) => [record.eventId, record]));
+    return messages.map(({ envelope }) => byEvent.get(envelope.eventId) as PublishedRecord);
+  };
 
   return {
     get connected() {

@@ -29,7 +29,26 @@ export const eventTopic = (name: string, partitions: number, replicationFactor: 
  * Creates the topics that do not exist yet. Brokers should not auto-create topics: a topic made
  * by a stray consumer gets the broker's default partitions and retention, not ours.
  */
+/**
+ * On a cluster a topic another service has just created is known to the controller before every
+ * broker: creating it again, or reading its metadata from a broker that has not heard of it yet,
+ * fails for a moment. Asking again, the topic counts as existing.
+ */
+const passingRace = /does not host this topic-partition|already exists|Topic creation errors/i;
+
 export const ensureTopics = async (kafka: Kafka, specs: readonly TopicSpec[], logger?: Logger): Promise<string[]> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await ensureTopicsOnce(kafka, specs, logger);
+    } catch (error) {
+      const said = `${(error as Error).message ?? ''} ${JSON.stringify((error as { errors?: unknown }).errors ?? '')}`;
+      if (attempt >= 10 || !passingRace.test(said)) throw error;
+      await sleep(300 * attempt);
+    }
+  }
+};
+
+const ensureTopicsOnce = async (kafka: Kafka, specs: readonly TopicSpec[], logger?: Logger): Promise<string[]> => {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,11 +1,12 @@
 import type { AvroCodec } from '@tributary/avro';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka, Producer, Transaction } from 'kafkajs';
+import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
 import type { MetricsRegistry } from '@tributary/metrics';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { keyPartitioner } from './partitioner.ts';
+import { producerRetry } from './producer.ts';
 
 export interface ConsumedPosition {
   topic: string;
@@ -109,19 +110,49 @@ const replaceableProducer = (make: () => Producer) => {
   };
 };
 
-/** One transaction: the events, then the offsets, then the commit; aborted on any failure. */
-const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared: readonly PreparedOutput[], consumed: Consumed): Promise<void> => {
+/** A partition's records in one produce request each (see producer.ts: kafkajs can drop a partition of a multi-partition request whose leader moved). */
+const byPartition = (messages: readonly Prepared[]): Prepared[][] => {
+  const parts = new Map<number, Prepared[]>();
+  for (const prepared of messages) parts.set(prepared.message.partition, [...(parts.get(prepared.message.partition) ?? []), prepared]);
+  return [...parts.values()];
+};
+
+/**
+ * Whether a transaction whose commit gave no answer (its coordinator went away mid-request)
+ * committed after all. A producer with the same transactional id is made first: its
+ * InitProducerId waits until the coordinator finished the old transaction, or aborts it. The
+ * transaction carried the group's offsets, so the group's committed offsets then tell which it was.
+ */
+const committedAnyway = async (holder: ReturnType<typeof replaceableProducer>, admin: Admin, consumed: Consumed): Promise<boolean> => {
+  if (consumed.positions.length === 0) return false;
+  holder.markStuck();
+  await holder.usable();
+  const expected = offsetsByTopic(consumed.positions);
+  const committed = await admin.fetchOffsets({ groupId: consumed.groupId, topics: expected.map(({ topic }) => topic) });
+  const offsetOf = (topic: string, partition: number): bigint =>
+    BigInt(committed.find((entry) => entry.topic === topic)?.partitions.find((entry) => entry.partition === partition)?.offset ?? '-1');
+  return expected.every(({ topic, partitions }) => partitions.every(({ partition, offset }) => offsetOf(topic, partition) >= BigInt(offset)));
+};
+
+/** One transaction: the events, then the offsets, then the commit; aborted on any failure before the commit. */
+const transact = async (holder: ReturnType<typeof replaceableProducer>, admin: Admin, prepared: readonly PreparedOutput[], consumed: Consumed): Promise<void> => {
   let transaction: Transaction | undefined;
+  let committing = false;
   try {
     transaction = await (await holder.usable()).transaction();
-    for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+    for (const { topic, messages } of prepared) {
+      for (const part of byPartition(messages)) await transaction.send({ topic, acks: -1, messages: part.map((m) => m.message) });
+    }
     const topics = offsetsByTopic(consumed.positions);
     // Output that answers no consumed record (a timer's) commits no offsets.
     if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics });
+    committing = true;
     await transaction.commit();
   } catch (cause) {
+    // Retrying a commit that did go through would emit every event of it a second time.
+    if (committing && (await committedAnyway(holder, admin, consumed).catch(() => false))) return;
     if (transaction?.isActive()) await transaction.abort().catch(() => holder.markStuck());
-    if (/Transaction state exception/i.test((cause as Error).message ?? '')) holder.markStuck();
+    if (committing || /Transaction state exception/i.test((cause as Error).message ?? '')) holder.markStuck();
     throw cause;
   }
 };
@@ -133,7 +164,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
   const sendErrors = sendErrorCounter(metrics);
   let connected = false;
   const holder = replaceableProducer(() => {
-    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs, createPartitioner: keyPartitioner });
+    const created = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, transactionTimeout: transactionTimeoutMs, createPartitioner: keyPartitioner, retry: producerRetry });
     created.on(created.events.CONNECT, () => {
       connected = true;
     });
@@ -150,7 +181,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     for (const { topic } of prepared) sendErrors.publishing(topic);
     for (let tries = 1; ; tries += 1) {
       try {
-        await transact(holder, prepared, consumed);
+        await transact(holder, admin, prepared, consumed);
         endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))));
         return;
       } catch (cause) {

@@ -1,7 +1,8 @@
 import type { StackOptions } from './options.ts';
 import type { DetachedSpec } from './processes.ts';
 
-export type ComponentName = 'kafka' | 'registry' | 'store' | 'jaeger';
+/** `kafka` is a single node; `kafka-1`, `kafka-2`, `kafka-3` are the nodes of a cluster. */
+export type ComponentName = 'kafka' | `kafka-${number}` | 'registry' | 'store' | 'jaeger';
 
 export interface ComponentContext {
   options: StackOptions;

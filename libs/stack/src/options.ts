@@ -18,9 +18,25 @@ export interface StackPorts {
   otlpGrpc: number;
 }
 
+/**
+ * Where one Kafka node's listeners are reached when something stands between the nodes (a test's
+ * TCP proxies): the address each node advertises to clients and to the other brokers, and the
+ * address one node dials for another's controller. Without routes every node is reached directly.
+ */
+export interface KafkaRoutes {
+  advertisedPort: (node: number) => number;
+  controllerPort: (from: number, to: number) => number;
+}
+
 export interface StackOptions {
   /** Data, logs and pid files of one stack; two stacks with different folders and ports never collide. */
   stackDir: string;
+  /**
+   * Kafka nodes: 1 (a single broker+controller) or 3 (a cluster of three combined nodes with a
+   * controller quorum of three; node n listens on the Kafka and controller ports + 2(n-1)).
+   */
+  brokers: number;
+  kafkaRoutes?: KafkaRoutes;
   /** Downloads and builds, shared by every stack and every clone on the machine. */
   cacheDir: string;
   ports: StackPorts;
@@ -57,6 +73,23 @@ export const portVariables: Record<keyof StackPorts, string> = {
 
 type Environment = Record<string, string | undefined>;
 
+/** Node counts the stack can run: one node, or the smallest cluster that survives losing one. */
+export const brokerCounts = [1, 3] as const;
+
+export const brokersVariable = 'TRIBUTARY_KAFKA_NODES';
+
+/** A broker count from a flag or a variable; `source` names it in the error. */
+export const parseBrokers = (raw: string | number | undefined, source: string, fallback = 1): number => {
+  if (raw === undefined || String(raw).trim() === '') return fallback;
+  const value = Number(String(raw).trim());
+  if (!(brokerCounts as readonly number[]).includes(value)) {
+    throw new TributaryError('CONFIG_INVALID', `${source}=${raw} is not a broker count the local stack runs; use 1 (one node) or 3 (a three-node cluster)`, {
+      details: { source, value: raw },
+    });
+  }
+  return value;
+};
+
 const parsePort = (name: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw.trim());
@@ -90,21 +123,31 @@ export const repoRoot = (start: string = dirname(fileURLToPath(import.meta.url))
 export const resolveStackOptions = (env: Environment = process.env, root: string = repoRoot()): StackOptions => {
   const ports: StackPorts = { ...defaultPorts };
   for (const name of Object.keys(defaultPorts) as (keyof StackPorts)[]) ports[name] = parsePort(portVariables[name], env[portVariables[name]], defaultPorts[name]);
-  assertDistinctPorts(ports);
   const cacheDir = env['TRIBUTARY_CACHE_DIR']?.trim() || join(homedir(), '.cache', 'tributary');
   const stackDir = env['TRIBUTARY_STACK_DIR']?.trim() || join(root, '.tributary', 'stack');
   const jaegerUiAssets = env['TRIBUTARY_JAEGER_UI_ASSETS']?.trim();
-  return { stackDir: resolve(stackDir), cacheDir: resolve(cacheDir), ports, ...(jaegerUiAssets ? { jaegerUiAssets: resolve(jaegerUiAssets) } : {}) };
+  const brokers = parseBrokers(env[brokersVariable], brokersVariable);
+  assertDistinctPorts(ports, brokers);
+  return { stackDir: resolve(stackDir), cacheDir: resolve(cacheDir), brokers, ports, ...(jaegerUiAssets ? { jaegerUiAssets: resolve(jaegerUiAssets) } : {}) };
 };
 
-export const assertDistinctPorts = (ports: StackPorts): void => {
+/** Every port the stack binds by name; a cluster's further nodes take the ports above Kafka's (see kafkaNodes). */
+const boundPorts = (ports: StackPorts, brokers: number): [string, number][] => {
+  const entries: [string, number][] = Object.entries(ports) as [string, number][];
+  for (let node = 2; node <= brokers; node += 1) {
+    entries.push([`kafka-${node}`, ports.kafka + 2 * (node - 1)], [`kafka-${node} controller`, ports.kafkaController + 2 * (node - 1)]);
+  }
+  return entries;
+};
+
+export const assertDistinctPorts = (ports: StackPorts, brokers = 1): void => {
   const seen = new Map<number, string>();
-  for (const [component, port] of Object.entries(ports) as [string, number][]) {
+  for (const [component, port] of boundPorts(ports, brokers)) {
     const other = seen.get(port);
     if (other !== undefined) {
       throw new TributaryError(
         'CONFIG_INVALID',
-        `Port ${port} is set for both ${other} and ${component}; give each its own port (${Object.values(portVariables).join(', ')})`,
+        `Port ${port} is set for both ${other} and ${component}; give each its own port (${Object.values(portVariables).join(', ')}; node n of a cluster takes the Kafka and controller ports + 2(n-1))`,
         { details: { port, components: [other, component] } },
       );
     }

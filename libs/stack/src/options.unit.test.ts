@@ -29,6 +29,7 @@ describe('resolveStackOptions', () => {
     expect(options).toEqual({
       stackDir: '/tmp/s',
       cacheDir: '/tmp/c',
+      brokers: 1,
       ports: { kafka: 19092, kafkaController: 19093, registry: 18081, store: 27018, jaegerUi: 26686, jaegerGrpc: 26685, otlpHttp: 24318, otlpGrpc: 24317 },
     });
   });
@@ -43,6 +44,19 @@ describe('resolveStackOptions', () => {
   it.each(['abc', '0', '65536', '80.5', '-1'])('rejects the port %s with the variable name', (value) => {
     expect(() => resolveStackOptions({ TRIBUTARY_STORE_PORT: value }, '/repo')).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('TRIBUTARY_STORE_PORT') as unknown }),
+    );
+  });
+
+  it('reads the number of Kafka nodes, 1 or 3', () => {
+    expect(resolveStackOptions({ TRIBUTARY_KAFKA_NODES: '3' }, '/repo').brokers).toBe(3);
+    expect(() => resolveStackOptions({ TRIBUTARY_KAFKA_NODES: '2' }, '/repo')).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('use 1 (one node) or 3') as unknown }),
+    );
+  });
+
+  it("rejects a cluster whose further nodes' ports meet another component's", () => {
+    expect(() => resolveStackOptions({ TRIBUTARY_KAFKA_NODES: '3', TRIBUTARY_STORE_PORT: '9094' }, '/repo')).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('kafka-2') as unknown }),
     );
   });
 
@@ -72,5 +86,13 @@ describe('stackEndpoints', () => {
     const endpoints = stackEndpoints(resolveStackOptions({ TRIBUTARY_OTLP_HTTP_PORT: '24318' }, '/repo'), true);
     expect(endpoints).toMatchObject({ otlpEndpoint: 'http://127.0.0.1:24318', jaegerUrl: 'http://127.0.0.1:16686' });
     expect(endpointVariables(endpoints)['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://127.0.0.1:24318');
+  });
+});
+
+describe('stackEndpoints of a cluster', () => {
+  it('hands out every node and a replication factor of 3', () => {
+    const endpoints = stackEndpoints(resolveStackOptions({ TRIBUTARY_KAFKA_NODES: '3', TRIBUTARY_KAFKA_PORT: '17092', TRIBUTARY_KAFKA_CONTROLLER_PORT: '17093' }, '/repo'));
+    expect(endpoints.kafkaBrokers).toEqual(['127.0.0.1:17092', '127.0.0.1:17094', '127.0.0.1:17096']);
+    expect(endpointVariables(endpoints)).toMatchObject({ KAFKA_BROKERS: '127.0.0.1:17092,127.0.0.1:17094,127.0.0.1:17096', TOPIC_REPLICATION_FACTOR: '3' });
   });
 });

@@ -1,33 +1,35 @@
 import { existsSync } from 'node:fs';
+import { TributaryError } from '@tributary/errors';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Component, ComponentContext, ComponentName } from './component.ts';
 import { firstFailure, planComponent, reuseComponent, startComponent, stopComponent, type Plan } from './component-lifecycle.ts';
 import { jaegerComponent } from './components/jaeger.ts';
-import { kafkaComponent } from './components/kafka.ts';
+import { kafkaComponents } from './components/kafka.ts';
 import { registryComponent } from './components/registry.ts';
 import { storeComponent } from './components/store.ts';
 import { stackEndpoints, type StackEndpoints } from './endpoints.ts';
-import { stackLockDir, stackPaths } from './layout.ts';
+import { readRecordedBrokers, recordBrokers, stackLockDir, stackPaths } from './layout.ts';
 import { withLock } from './lock.ts';
-import { isPortOpen } from './network.ts';
-import { assertDistinctPorts, resolveStackOptions, type StackOptions, type StackPorts } from './options.ts';
+import { assertDistinctPorts, resolveStackOptions, type KafkaRoutes, type StackOptions, type StackPorts } from './options.ts';
 import { requireJava } from './prerequisites.ts';
 import { isOurs, readPidFile } from './processes.ts';
-import type { ComponentStatus } from './status-table.ts';
 
-/** What the services cannot run without. */
-const backbone: readonly Component[] = [kafkaComponent, registryComponent, storeComponent];
-/** Only with `tracing`: services run as well without it, and its first build takes minutes. */
-const tracingComponents: readonly Component[] = [jaegerComponent];
+/** What the services cannot run without: every Kafka node, the registry and the store. */
+export const backboneOf = (options: StackOptions): Component[] => [...kafkaComponents(options), registryComponent, storeComponent];
 
-export const components: readonly Component[] = [...backbone, ...tracingComponents];
+/** Jaeger too: services run as well without it, and its first build takes minutes. */
+export const componentsOf = (options: StackOptions): Component[] => [...backboneOf(options), jaegerComponent];
 
 /** Options for one call; anything left out comes from the environment (see resolveStackOptions). */
 export interface StackCallOptions {
   stackDir?: string;
   cacheDir?: string;
   ports?: Partial<StackPorts>;
+  /** Kafka nodes, 1 or 3; by default TRIBUTARY_KAFKA_NODES, or for `status` and `down` what the last `up` ran. */
+  brokers?: number;
+  /** For tests that put proxies between the nodes: see KafkaRoutes. */
+  kafkaRoutes?: KafkaRoutes;
   /**
    * `stackUp` also runs Jaeger, the trace store the services send spans to (off unless asked, so
    * tests and scripts do not pay for its build); the CLI asks for it unless --no-tracing.
@@ -44,16 +46,39 @@ export interface StackDownOptions extends StackCallOptions {
   wipe?: boolean;
 }
 
-export const completeOptions = (call: StackCallOptions = {}): StackOptions => {
+export const completeOptions = (call: StackCallOptions = {}, recordedBrokers?: number): StackOptions => {
   const base = resolveStackOptions();
   const options: StackOptions = {
     stackDir: call.stackDir ?? base.stackDir,
     cacheDir: call.cacheDir ?? base.cacheDir,
+    brokers: call.brokers ?? recordedBrokers ?? base.brokers,
     ports: { ...base.ports, ...call.ports },
+    ...(call.kafkaRoutes ? { kafkaRoutes: call.kafkaRoutes } : {}),
     ...(base.jaegerUiAssets ? { jaegerUiAssets: base.jaegerUiAssets } : {}),
   };
-  assertDistinctPorts(options.ports);
+  assertDistinctPorts(options.ports, options.brokers);
   return options;
+};
+
+/** The options of a stack that may already run: its folder's recorded node count unless the call names one. */
+export const existingStackOptions = async (call: StackCallOptions = {}): Promise<StackOptions> => {
+  const first = completeOptions(call);
+  return call.brokers === undefined ? completeOptions(call, await readRecordedBrokers(first.stackDir)) : first;
+};
+
+/** A stack runs one layout at a time: a single node and a cluster would share ports and folder. */
+const assertSameLayout = async (options: StackOptions): Promise<void> => {
+  const recorded = await readRecordedBrokers(options.stackDir);
+  if (recorded === undefined || recorded === options.brokers) return;
+  const running = await Promise.all(kafkaComponents({ ...options, brokers: recorded }).map(async (node) => {
+    const pid = await readPidFile(stackPaths(options.stackDir, node.name).pidFile);
+    return pid !== undefined && isOurs(pid, options.stackDir);
+  }));
+  if (running.some(Boolean)) {
+    throw new TributaryError('STACK_START_FAILED', `The stack in ${options.stackDir} runs ${recorded} Kafka node(s), not ${options.brokers}; run \`tributary stack down\` first, or use another TRIBUTARY_STACK_DIR`, {
+      details: { running: recorded, asked: options.brokers },
+    });
+  }
 };
 
 /**
@@ -67,11 +92,13 @@ export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoin
   const options = completeOptions(call);
   const onProgress = call.onProgress ?? (() => undefined);
   const tracing = call.tracing === true;
-  const chosen = tracing ? components : backbone;
+  const chosen = tracing ? componentsOf(options) : backboneOf(options);
   await mkdir(dirname(stackLockDir(options.stackDir)), { recursive: true });
   return withLock(
     stackLockDir(options.stackDir),
     async () => {
+      await assertSameLayout(options);
+      await recordBrokers(options.stackDir, options.brokers);
       let java: Promise<string> | undefined;
       const context: ComponentContext = { options, onProgress, java: () => (java ??= requireJava()) };
       const plans = await Promise.allSettled(chosen.map((component) => planComponent(component, context)));
@@ -109,13 +136,15 @@ export const stackUp = async (call: StackCallOptions = {}): Promise<StackEndpoin
  * its grace period); `stackUp` later starts what is missing and reuses the rest.
  */
 export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
-  const options = completeOptions(call);
+  const options = await existingStackOptions(call);
   const onProgress = call.onProgress ?? (() => undefined);
   await mkdir(dirname(stackLockDir(options.stackDir)), { recursive: true });
   await withLock(
     stackLockDir(options.stackDir),
     async () => {
-      const chosen = components.filter((component) => call.only?.includes(component.name) ?? true);
+      // `only: ['kafka']` means every node of a cluster.
+      const named = (name: ComponentName): boolean => call.only === undefined || call.only.includes(name) || (name.startsWith('kafka-') && call.only.includes('kafka'));
+      const chosen = componentsOf(options).filter((component) => named(component.name));
       await Promise.all(chosen.map((component) => stopComponent(component, options, onProgress)));
       if (!call.wipe) return;
       // Only once every chosen process has stopped: a running broker or store would keep writing.
@@ -129,36 +158,4 @@ export const stackDown = async (call: StackDownOptions = {}): Promise<void> => {
     },
     { onWait: (pid) => onProgress(`waiting for another tributary stack command (pid ${pid}) on ${options.stackDir}`) },
   );
-};
-
-export interface StackStatus {
-  stackDir: string;
-  components: ComponentStatus[];
-  /** True when Kafka, the registry and the store run and are healthy, and Jaeger is either healthy or not started. */
-  healthy: boolean;
-  endpoints: StackEndpoints;
-}
-
-/** What runs where, without changing anything (no lock: it must answer while `up` is busy). */
-export const stackStatus = async (call: StackCallOptions = {}): Promise<StackStatus> => {
-  const options = completeOptions(call);
-  const rows = await Promise.all(
-    components.map(async (component): Promise<ComponentStatus> => {
-      const paths = stackPaths(options.stackDir, component.name);
-      const pid = await readPidFile(paths.pidFile);
-      const ours = pid !== undefined && isOurs(pid, options.stackDir);
-      const base = { component: component.name, address: component.address(options), logFile: paths.logFile };
-      if (ours) return { ...base, state: (await component.isHealthy(options)) ? 'running' : 'starting', pid };
-      const taken = (await Promise.all(component.ports(options).map((port) => isPortOpen(port)))).some(Boolean);
-      return { ...base, state: taken ? 'port taken' : 'stopped', pid: undefined };
-    }),
-  );
-  const isBackbone = (row: ComponentStatus): boolean => backbone.some((component) => component.name === row.component);
-  const tracingRunning = rows.some((row) => !isBackbone(row) && row.state === 'running');
-  return {
-    stackDir: options.stackDir,
-    components: rows,
-    healthy: rows.every((row) => (isBackbone(row) ? row.state === 'running' : row.state !== 'starting')),
-    endpoints: stackEndpoints(options, tracingRunning),
-  };
 };

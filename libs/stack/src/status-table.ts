@@ -11,6 +11,8 @@ export type ComponentState =
 
 export interface ComponentStatus {
   component: ComponentName;
+  /** A Kafka node's part in its cluster (`broker, controller (active)`); `-` for the others. */
+  role: string;
   state: ComponentState;
   pid: number | undefined;
   address: string;
@@ -19,8 +21,8 @@ export interface ComponentStatus {
 
 /** A plain aligned table, readable in a terminal and stable enough to grep. */
 export const formatStatusTable = (rows: readonly ComponentStatus[]): string => {
-  const header = ['COMPONENT', 'STATE', 'PID', 'ADDRESS'];
-  const cells = rows.map((row) => [row.component, row.state, row.pid === undefined ? '-' : String(row.pid), row.address]);
+  const header = ['COMPONENT', 'STATE', 'PID', 'ROLE', 'ADDRESS'];
+  const cells = rows.map((row) => [row.component, row.state, row.pid === undefined ? '-' : String(row.pid), row.role, row.address]);
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]!.length)));
   return [header, ...cells]
     .map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '))

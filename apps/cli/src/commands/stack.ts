@@ -1,4 +1,4 @@
-import { defaultPorts, endpointVariables, formatStatusTable, portVariables, stackDown, stackStatus, stackUp, type StackEndpoints } from '@tributary/stack';
+import { brokersVariable, defaultPorts, endpointVariables, formatStatusTable, parseBrokers, portVariables, resolveStackOptions, stackDown, stackStatus, stackUp, type StackEndpoints } from '@tributary/stack';
 import type { Command, Io, LeafCommand } from '../command.ts';
 
 const portLabels: Record<keyof typeof portVariables, string> = {
@@ -17,11 +17,19 @@ const environmentHelp = [
   `  ${'TRIBUTARY_STACK_DIR'.padEnd(32)} data, logs and pid files (default <repo>/.tributary/stack)`,
   `  ${'TRIBUTARY_CACHE_DIR'.padEnd(32)} downloads and builds (default ~/.cache/tributary)`,
   `  ${'JAVA_HOME'.padEnd(32)} the JDK to run Kafka and the registry with (default: java on PATH)`,
+  `  ${brokersVariable.padEnd(32)} Kafka nodes when --brokers is not given: 1 or 3 (default 1)`,
   `  ${'TRIBUTARY_JAEGER_UI_ASSETS'.padEnd(32)} a built Jaeger UI folder for Jaeger to serve (default: its placeholder page)`,
   ...(Object.keys(portVariables) as (keyof typeof portVariables)[]).map(
     (name) => `  ${portVariables[name].padEnd(32)} ${portLabels[name]} port (default ${defaultPorts[name]})`,
   ),
 ].join('\n');
+
+/** --brokers, else TRIBUTARY_KAFKA_NODES, else one node. */
+export const brokersOption = (value: unknown, env: NodeJS.ProcessEnv): number =>
+  typeof value === 'string' ? parseBrokers(value, '--brokers') : resolveStackOptions(env).brokers;
+
+export const brokersHelp =
+  'Kafka nodes: 1 (default), or 3 for a cluster of three broker+controller nodes (node n on the Kafka and controller ports + 2(n-1)) with replication factor 3, min.insync.replicas=2 and no unclean leader election';
 
 const progress = (io: Io) => (line: string) => io.err(`stack: ${line}`);
 
@@ -36,22 +44,23 @@ const printEndpoints = (io: Io, endpoints: StackEndpoints, json: boolean): void 
 const up: LeafCommand = {
   name: 'up',
   summary: 'install on first use, start Kafka, the schema registry, the store and Jaeger, wait until healthy',
-  usage: 'tributary stack up [--no-tracing] [--json]',
-  options: { 'no-tracing': { type: 'boolean' }, json: { type: 'boolean' } },
+  usage: 'tributary stack up [--brokers 1|3] [--no-tracing] [--json]',
+  options: { brokers: { type: 'string' }, 'no-tracing': { type: 'boolean' }, json: { type: 'boolean' } },
   optionHelp: {
+    brokers: brokersHelp,
     'no-tracing': 'leave out Jaeger (the trace store); services then get no OTEL_EXPORTER_OTLP_ENDPOINT and export no spans',
     json: 'print the endpoints as JSON instead of KEY=value lines',
   },
   details: `Prints the endpoints as the variables the services read, so \`eval "$(tributary stack up)"\` works. Jaeger is built with Go on first use (minutes, once) and keeps spans in memory until it stops; its query API, which \`tributary trace\` reads, is on http://127.0.0.1:16686 (the UI there is a placeholder page unless TRIBUTARY_JAEGER_UI_ASSETS points at a built Jaeger UI).\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
-    const endpoints = await stackUp({ onProgress: progress(io), tracing: values['no-tracing'] !== true });
+    const endpoints = await stackUp({ onProgress: progress(io), tracing: values['no-tracing'] !== true, brokers: brokersOption(values['brokers'], io.env) });
     printEndpoints(io, endpoints, values['json'] === true);
   },
 };
 
 const down: LeafCommand = {
   name: 'down',
-  summary: 'stop every process of the stack (data is kept unless --wipe)',
+  summary: 'stop every process of the stack, every Kafka node included (data is kept unless --wipe)',
   usage: 'tributary stack down [--wipe]',
   options: { wipe: { type: 'boolean' } },
   optionHelp: { wipe: "also delete Kafka's, the registry's and the store's data, so the next `up` starts empty (logs and downloads stay; Jaeger's spans go with every stop)" },
@@ -63,15 +72,15 @@ const down: LeafCommand = {
 
 const status: LeafCommand = {
   name: 'status',
-  summary: 'show what runs where',
+  summary: "show what runs where, and each Kafka node's role and health",
   usage: 'tributary stack status [--json]',
   options: { json: { type: 'boolean' } },
   optionHelp: { json: 'print the status as JSON' },
-  details: `Exit code 0 when Kafka, the registry and the store run and are healthy (and Jaeger, if started, too), 3 otherwise.\n\n${environmentHelp}`,
+  details: `A node is running once the cluster counts it as a live broker, starting before that. On a cluster the ROLE column marks the active controller (the quorum's leader). Exit code 0 when every Kafka node, the registry and the store run and are healthy (and Jaeger, if started, too), 3 otherwise.\n\n${environmentHelp}`,
   run: async ({ values, io }) => {
     const result = await stackStatus();
     if (values['json'] === true) io.out(JSON.stringify(result, null, 2));
-    else io.out(`${formatStatusTable(result.components)}\n\nstack folder: ${result.stackDir}`);
+    else io.out(`${formatStatusTable(result.components)}\n\nKafka nodes: ${result.brokers}\nstack folder: ${result.stackDir}`);
     return result.healthy ? 0 : 3;
   },
 };

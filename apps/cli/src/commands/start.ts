@@ -18,6 +18,7 @@ import { loadQueryApiSettings } from '@tributary/query-api/settings';
 import { stopInOrder, type RunningService } from '@tributary/service';
 import { endpointVariables, stackDown, stackUp, type StackEndpoints } from '@tributary/stack';
 import type { Io, LeafCommand } from '../command.ts';
+import { brokersHelp, brokersOption } from './stack.ts';
 
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
@@ -89,9 +90,10 @@ const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
 export const startCommand: LeafCommand = {
   name: 'start',
   summary: 'start the backbone and every service, print the endpoints, stop everything on Ctrl-C',
-  usage: 'tributary start [--no-stack] [--no-tracing] [--keep-stack]',
-  options: { 'no-stack': { type: 'boolean' }, 'no-tracing': { type: 'boolean' }, 'keep-stack': { type: 'boolean' } },
+  usage: 'tributary start [--brokers 1|3] [--no-stack] [--no-tracing] [--keep-stack]',
+  options: { brokers: { type: 'string' }, 'no-stack': { type: 'boolean' }, 'no-tracing': { type: 'boolean' }, 'keep-stack': { type: 'boolean' } },
   optionHelp: {
+    brokers: `${brokersHelp}; the services get every node's address and create topics with that replication factor`,
     'no-stack': 'do not start the local backbone; use KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI (and OTEL_EXPORTER_OTLP_ENDPOINT) as given',
     'no-tracing': 'do not start Jaeger; the services export no spans unless OTEL_EXPORTER_OTLP_ENDPOINT is set',
     'keep-stack': 'leave the local backbone running after Ctrl-C (the next start reuses it)',
@@ -102,7 +104,7 @@ export const startCommand: LeafCommand = {
     const useStack = values['no-stack'] !== true;
     let env = io.env;
     if (useStack) {
-      const endpoints = await stackUp({ onProgress: (line) => io.err(`stack: ${line}`), tracing: values['no-tracing'] !== true });
+      const endpoints = await stackUp({ onProgress: (line) => io.err(`stack: ${line}`), tracing: values['no-tracing'] !== true, brokers: brokersOption(values['brokers'], io.env) });
       // The local backbone's addresses win over defaults, but a variable the user set still wins.
       env = { ...endpointVariables(endpoints), ...io.env };
       io.out(table(backboneRows(endpoints)));

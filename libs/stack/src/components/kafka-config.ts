@@ -5,20 +5,49 @@ export interface KafkaConfigInput {
   controllerPort: number;
   dataDir: string;
   host?: string;
+  /** 1 for a single node. */
+  nodeId?: number;
+  /** controller.quorum.voters; this node alone by default. */
+  voters?: string;
+  /** The port clients and other brokers are told to dial; the listener's own by default. */
+  advertisedPort?: number;
+  /** Nodes in the cluster: 1, or 3 for replicated topics with an in-sync majority. */
+  clusterSize?: number;
 }
 
 /**
- * A single-node KRaft broker+controller on loopback. The replication settings of 1 for internal
- * topics matter: without them consumer groups never find a coordinator on one node (kafkajs#1752).
+ * Durability settings. One node can only keep one copy: the internal topics need a replication of 1,
+ * or consumer groups never find a coordinator (kafkajs#1752). A cluster of three keeps three copies
+ * of everything and takes a write only once two have it (acks=all), so losing any one node loses
+ * no acknowledged record and stops no writer; a replica that fell behind never becomes leader.
  */
-export const renderServerProperties = ({ port, controllerPort, dataDir, host = '127.0.0.1' }: KafkaConfigInput): string =>
-  [
+const replicationSettings = (clusterSize: number): string[] => {
+  if (clusterSize === 1) return ['offsets.topic.replication.factor=1', 'transaction.state.log.replication.factor=1', 'transaction.state.log.min.isr=1'];
+  return [
+    `default.replication.factor=${clusterSize}`,
+    'min.insync.replicas=2',
+    'unclean.leader.election.enable=false',
+    // __consumer_offsets takes its min ISR from min.insync.replicas above; there is no setting of its own.
+    `offsets.topic.replication.factor=${clusterSize}`,
+    `transaction.state.log.replication.factor=${clusterSize}`,
+    'transaction.state.log.min.isr=2',
+    // Fewer internal partitions than the default 50: each is a replica on every node, and a leader
+    // move after a node loss elects each of them; 12 keep two cores' worth of work small.
+    'offsets.topic.num.partitions=12',
+    'transaction.state.log.num.partitions=12',
+  ];
+};
+
+/** A KRaft node on loopback that is both broker and controller: alone, or one of a cluster. */
+export const renderServerProperties = (input: KafkaConfigInput): string => {
+  const { port, controllerPort, dataDir, host = '127.0.0.1', nodeId = 1, clusterSize = 1 } = input;
+  return [
     '# Written by `tributary stack up` on every start; edits are overwritten.',
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@${host}:${controllerPort}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${input.voters ?? `${nodeId}@${host}:${controllerPort}`}`,
     `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `advertised.listeners=PLAINTEXT://${host}:${input.advertisedPort ?? port}`,
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
@@ -26,13 +55,12 @@ export const renderServerProperties = ({ port, controllerPort, dataDir, host = '
     'num.partitions=6',
     // Topics are created on purpose by the platform; a typo must fail rather than make a topic.
     'auto.create.topics.enable=false',
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    ...replicationSettings(clusterSize),
     // Tests start consumers right away; the default 3 s delay only slows the first rebalance.
     'group.initial.rebalance.delay.ms=0',
     '',
   ].join('\n');
+};
 
 /**
  * Console output goes to the stack's kafka.log (stdout is redirected there). WARN keeps it short;

@@ -33,6 +33,28 @@ describe('renderServerProperties', () => {
   });
 });
 
+describe('renderServerProperties for a node of a cluster', () => {
+  const properties = parse(
+    renderServerProperties({ port: 17094, controllerPort: 17095, dataDir: '/s/kafka-2/data', nodeId: 2, voters: '1@127.0.0.1:17093,2@127.0.0.1:17095,3@127.0.0.1:17097', advertisedPort: 17194, clusterSize: 3 }),
+  );
+
+  it('joins the quorum of three under its own id, advertising the address it is reached at', () => {
+    expect(properties.get('node.id')).toBe('2');
+    expect(properties.get('controller.quorum.voters')).toBe('1@127.0.0.1:17093,2@127.0.0.1:17095,3@127.0.0.1:17097');
+    expect(properties.get('listeners')).toBe('PLAINTEXT://127.0.0.1:17094,CONTROLLER://127.0.0.1:17095');
+    expect(properties.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:17194');
+  });
+
+  it('keeps three copies, takes writes on two, and never elects a replica that fell behind', () => {
+    expect(properties.get('default.replication.factor')).toBe('3');
+    expect(properties.get('min.insync.replicas')).toBe('2');
+    expect(properties.get('unclean.leader.election.enable')).toBe('false');
+    expect(properties.get('offsets.topic.replication.factor')).toBe('3');
+    expect(properties.get('transaction.state.log.replication.factor')).toBe('3');
+    expect(properties.get('transaction.state.log.min.isr')).toBe('2');
+  });
+});
+
 describe('renderLog4j2Properties', () => {
   it('logs warnings to the console, which the stack redirects to its log file', () => {
     const text = renderLog4j2Properties();

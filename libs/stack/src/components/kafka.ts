@@ -11,6 +11,9 @@ import { requireMaven } from '../prerequisites.ts';
 import { lastLines, runCommand } from '../run.ts';
 import { versions } from '../versions.ts';
 import { newClusterId, renderLog4j2Properties, renderServerProperties } from './kafka-config.ts';
+import { sharedClusterId } from './kafka-quorum.ts';
+import { kafkaNodes, type KafkaNode } from './kafka-nodes.ts';
+import type { StackOptions } from '../options.ts';
 
 /** A pom with no code of its own: Maven resolves the broker's runtime classpath from it. */
 const classpathPom = (): string => `<project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -52,11 +55,11 @@ const installKafka = async (staging: string): Promise<void> => {
   }
 };
 
-const formatStorage = async (java: string, classpath: string, propertiesFile: string, dataDir: string): Promise<void> => {
+const formatStorage = async (java: string, classpath: string, propertiesFile: string, dataDir: string, clusterId: string): Promise<void> => {
   const entries = existsSync(dataDir) ? await readdir(dataDir) : [];
   if (entries.includes('meta.properties')) return;
   // Passing --standalone here would clash with controller.quorum.voters, which the config sets.
-  const result = await runCommand(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', propertiesFile]);
+  const result = await runCommand(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile]);
   if (result.code !== 0) {
     throw new TributaryError(
       'STACK_START_FAILED',
@@ -65,7 +68,11 @@ const formatStorage = async (java: string, classpath: string, propertiesFile: st
   }
 };
 
-export const isKafkaHealthy = async (port: number): Promise<boolean> => {
+/**
+ * True once the node at `port` answers and the cluster counts the broker `nodeId` among its live,
+ * unfenced brokers (any broker, for a single node).
+ */
+export const isKafkaHealthy = async (port: number, nodeId?: number): Promise<boolean> => {
   // Only once the broker listens: a client connecting earlier can connect to itself and hold the port.
   if (!(await isPortOpen(port))) return false;
   const kafka = new Kafka({
@@ -81,7 +88,7 @@ export const isKafkaHealthy = async (port: number): Promise<boolean> => {
     await admin.connect();
     // A registered, unfenced broker is what producers and consumer groups need, not just a socket.
     const { brokers } = await admin.describeCluster();
-    return brokers.length > 0;
+    return nodeId === undefined ? brokers.length > 0 : brokers.some((broker) => broker.nodeId === nodeId);
   } catch {
     return false;
   } finally {
@@ -89,35 +96,40 @@ export const isKafkaHealthy = async (port: number): Promise<boolean> => {
   }
 };
 
-export const kafkaComponent: Component = {
-  name: 'kafka',
-  ports: ({ ports }) => [ports.kafka, ports.kafkaController],
-  address: ({ ports }) => `${loopback}:${ports.kafka}`,
+const install: Component['install'] = ({ options, onProgress }) =>
+  ensureInstalled({
+    cacheDir: options.cacheDir,
+    name: `kafka-${versions.kafka}`,
+    description: `Apache Kafka ${versions.kafka} (broker jars from Maven Central)`,
+    build: installKafka,
+    onProgress,
+  });
+
+/** One node's component: `kafka` alone, or `kafka-<n>` of a cluster, each with its own folder and ports. */
+const kafkaNodeComponent = (node: KafkaNode, clusterSize: number): Component => ({
+  name: node.name,
+  ports: () => [node.port, node.controllerPort],
+  address: () => `${loopback}:${node.advertisedPort}`,
   needsJava: true,
-  startTimeoutMs: 90_000,
+  // Three JVMs starting at once on two cores take longer than one.
+  startTimeoutMs: 90_000 * clusterSize,
   stopGraceMs: 30_000,
-  install: ({ options, onProgress }) =>
-    ensureInstalled({
-      cacheDir: options.cacheDir,
-      name: `kafka-${versions.kafka}`,
-      description: `Apache Kafka ${versions.kafka} (broker jars from Maven Central)`,
-      build: installKafka,
-      onProgress,
-    }),
+  install,
   prepare: async ({ options, java }, installDir) => {
-    const paths = stackPaths(options.stackDir, 'kafka');
+    const paths = stackPaths(options.stackDir, node.name);
     await mkdir(paths.data, { recursive: true });
     const propertiesFile = join(paths.home, 'server.properties');
     const log4jFile = join(paths.home, 'log4j2.properties');
-    await writeFile(propertiesFile, renderServerProperties({ port: options.ports.kafka, controllerPort: options.ports.kafkaController, dataDir: paths.data }));
+    await writeFile(propertiesFile, renderServerProperties({ ...node, nodeId: node.id, dataDir: paths.data, clusterSize }));
     await writeFile(log4jFile, renderLog4j2Properties());
     const javaCommand = await java();
     // The JVM expands the trailing '*' itself, so no shell is involved.
     const classpath = join(installDir, 'libs', '*');
-    await formatStorage(javaCommand, classpath, propertiesFile, paths.data);
+    await formatStorage(javaCommand, classpath, propertiesFile, paths.data, clusterSize === 1 ? newClusterId() : sharedClusterId(options.stackDir));
     return {
       command: javaCommand,
       args: [
+        // Bounded, so three nodes and the services fit a small machine.
         '-Xmx512m',
         '-Djava.awt.headless=true',
         `-Dlog4j2.configurationFile=${log4jFile}`,
@@ -128,5 +140,8 @@ export const kafkaComponent: Component = {
       cwd: paths.home,
     };
   },
-  isHealthy: ({ ports }) => isKafkaHealthy(ports.kafka),
-};
+  isHealthy: () => isKafkaHealthy(node.port, clusterSize === 1 ? undefined : node.id),
+});
+
+/** The Kafka processes of a stack: one node, or every node of its cluster. */
+export const kafkaComponents = (options: StackOptions): Component[] => kafkaNodes(options).map((node) => kafkaNodeComponent(node, options.brokers));
