@@ -79,8 +79,8 @@ const place = async (url: string, { customerId, currency, lines }: Omit<PlacedOr
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ customerId, currency, items: lines }),
-    // Longer than any PUBLISH_TIMEOUT_MS a flow runs with (15 s on the cluster), so orders-api answers first.
-    signal: AbortSignal.timeout(20_000),
+    // Longer than any PUBLISH_TIMEOUT_MS a flow runs with (25 s on the cluster), so orders-api answers first.
+    signal: AbortSignal.timeout(30_000),
   });
   const body = (await res.json().catch(() => ({}))) as { orderId?: string; error?: { code?: string } };
   return { status: res.status, orderId: body.orderId, code: body.error?.code };
