@@ -122,7 +122,9 @@ describe('every accepted order ends', () => {
     const longId = (prefix: string): string => `${prefix}-`.padEnd(128, 'x');
     const edges: { sku: string; quantity: number; unitPrice: string }[][] = [
       [{ sku: sku('edge-small'), quantity: 1, unitPrice: '0.0001' }],
-      [{ sku: sku('edge-large'), quantity: 1, unitPrice: '99999999999999.9999' }],
+      [{ sku: sku('edge-large'), quantity: 1, unitPrice: '999999.9999' }],
+      // The largest line: the largest quantity at the largest price, a total near 10^12.
+      [{ sku: sku('edge-largest'), quantity: 1_000_000, unitPrice: '999999.9999' }],
       [{ sku: sku('edge-many'), quantity: 1_000_000, unitPrice: '0.01' }],
       Array.from({ length: 100 }, (_, n) => ({ sku: `${sku('edge-line')}-${n}`, quantity: 1, unitPrice: '1' })),
       [{ sku: longId(sku('edge')).slice(0, 128), quantity: 1, unitPrice: '1' }],

@@ -1,6 +1,7 @@
 import { TributaryError } from '@tributary/errors';
 import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import { isThrowawayGroup } from '../events/throwaway-group.ts';
+import { formatKnownGroups } from './format.ts';
 import type { GroupSnapshot } from './lag.ts';
 
 export interface SnapshotOptions {
@@ -26,9 +27,8 @@ const chooseGroups = async (admin: Admin, { groupId, all }: SnapshotOptions): Pr
   const consumerGroups = groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId);
   if (groupId !== undefined) {
     if (consumerGroups.includes(groupId)) return [groupId];
-    const known = consumerGroups.filter((id) => !isThrowawayGroup(id)).sort();
-    const named = known.length > 20 ? `${known.slice(0, 20).join(', ')} and ${known.length - 20} more` : known.join(', ');
-    throw new TributaryError('NOT_FOUND', `No consumer group ${groupId} on the broker; ${known.length > 0 ? `groups: ${named}` : 'there are no consumer groups'}.`);
+    const known = consumerGroups.filter((id) => !isThrowawayGroup(id));
+    throw new TributaryError('NOT_FOUND', `No consumer group ${groupId} on the broker; ${known.length > 0 ? `groups: ${formatKnownGroups(groupId, known)}` : 'there are no consumer groups'}.`);
   }
   return consumerGroups.filter((id) => all === true || !isThrowawayGroup(id)).sort();
 };

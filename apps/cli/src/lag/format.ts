@@ -27,3 +27,19 @@ export const formatGroupLag = (group: GroupLag): string[] => {
   if (group.topics.length > 1) lines.push(`  lag per topic: ${group.topics.map((t) => `${t.topic} ${count(t.lag)}`).join(', ')}`);
   return lines;
 };
+
+const sharedPrefix = (a: string, b: string): number => {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n += 1;
+  return n;
+};
+
+/**
+ * The groups to name when the one asked for does not exist: those whose names start most like it
+ * first (a mistyped suffix finds its group at the head of a long list), then alphabetically; past
+ * `shown`, only how many more there are.
+ */
+export const formatKnownGroups = (asked: string, known: readonly string[], shown = 20): string => {
+  const ordered = [...known].sort((a, b) => sharedPrefix(b, asked) - sharedPrefix(a, asked) || a.localeCompare(b));
+  return ordered.length > shown ? `${ordered.slice(0, shown).join(', ')} and ${ordered.length - shown} more` : ordered.join(', ');
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGroupLag } from './format.ts';
+import { formatGroupLag, formatKnownGroups } from './format.ts';
 import { computeGroupLag, partitionLag, type GroupSnapshot } from './lag.ts';
 
 const snapshot = (overrides: Partial<GroupSnapshot> = {}): GroupSnapshot => ({
@@ -75,5 +75,15 @@ describe('consumer group lag', () => {
       'group order-projector  state Stable  members 0  total lag 0',
       '  (no committed offsets and no assigned partitions)',
     ]);
+  });
+});
+
+describe('formatKnownGroups', () => {
+  it('names the groups that start most like the one asked for first, then the rest alphabetically', () => {
+    expect(formatKnownGroups('order-projectr', ['zeta', 'inventory-service', 'order-projector', 'orders-service'])).toBe('order-projector, orders-service, inventory-service, zeta');
+  });
+
+  it('counts the groups past the ones it names', () => {
+    expect(formatKnownGroups('a', ['b', 'c', 'd'], 2)).toBe('b, c and 1 more');
   });
 });
