@@ -114,7 +114,7 @@ export const createAvroCodec = ({ registryUrl, catalog, onRegistryRequest }: Avr
         if (schemaId !== undefined) return Promise.resolve(writeSchemaId(wire, schemaId));
         return schemaIds.resolve(topic, entry).then((id) => writeSchemaId(wire, id));
       } catch (error) {
-        return Promise.reject(error as Error);
+        return rejected(error);
       }
     },
     decode<T>(value: Buffer | null | undefined): Promise<DecodedEvent<T>> {
@@ -125,11 +125,14 @@ export const createAvroCodec = ({ registryUrl, catalog, onRegistryRequest }: Avr
         if (reader) return Promise.resolve(decodeBody<T>(reader, wire, schemaId));
         return readers.resolve(schemaId).then((resolved) => decodeBody<T>(resolved, wire, schemaId));
       } catch (error) {
-        return Promise.reject(error as Error);
+        return rejected(error);
       }
     },
   };
 };
+
+/** What a thrown error would have rejected an async function's promise with. */
+const rejected = (error: unknown): Promise<never> => Promise.reject(error instanceof Error ? error : new Error(String(error)));
 
 const decodeBody = <T>({ entry, resolver }: Reader, wire: Buffer, schemaId: number): DecodedEvent<T> => {
   let decoded: { value: unknown; offset: number };
