@@ -69,18 +69,27 @@ export const loadSchemaCatalog = (dir: string = defaultSchemasDir()): SchemaCata
 };
 
 const createCatalog = (entries: SchemaEntry[]): SchemaCatalog => {
-  const newest = (candidates: SchemaEntry[]) => candidates.reduce<SchemaEntry | undefined>((best, e) => (!best || e.version > best.version ? e : best), undefined);
+  // Indexed once: every encode asks for its event type's entry.
+  const newestByType = new Map<string, SchemaEntry>();
+  const byTypeAndVersion = new Map<string, Map<number, SchemaEntry>>();
+  const newestByFullName = new Map<string, SchemaEntry>();
+  for (const entry of entries) {
+    const versions = byTypeAndVersion.get(entry.eventType) ?? new Map<number, SchemaEntry>();
+    if (!versions.has(entry.version)) versions.set(entry.version, entry);
+    byTypeAndVersion.set(entry.eventType, versions);
+    if ((newestByType.get(entry.eventType)?.version ?? 0) < entry.version) newestByType.set(entry.eventType, entry);
+    if ((newestByFullName.get(entry.fullName)?.version ?? 0) < entry.version) newestByFullName.set(entry.fullName, entry);
+  }
   return {
     entries,
     get(eventType, version) {
-      const candidates = entries.filter((e) => e.eventType === eventType && (version === undefined || e.version === version));
-      const entry = newest(candidates);
+      const entry = version === undefined ? newestByType.get(eventType) : byTypeAndVersion.get(eventType)?.get(version);
       if (!entry) {
         const known = [...new Set(entries.map((e) => e.eventType))].join(', ');
         throw new TributaryError('SCHEMA_NOT_FOUND', `No schema for ${eventType}${version ? ` v${version}` : ''}; known event types: ${known}`);
       }
       return entry;
     },
-    latestByFullName: (fullName) => newest(entries.filter((e) => e.fullName === fullName)),
+    latestByFullName: (fullName) => newestByFullName.get(fullName),
   };
 };

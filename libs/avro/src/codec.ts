@@ -1,10 +1,12 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { TributaryError, isTributaryError } from '@tributary/errors';
+import { TributaryError } from '@tributary/errors';
 import type avsc from 'avsc';
 import type { SchemaCatalog, SchemaEntry } from './catalog.ts';
 import { logicalTypes } from './logical-types.ts';
-import { lookupSchema, registerVersion } from './registry-http.ts';
-import { fromWireFormat, toWireFormat } from './wire-format.ts';
+import { createReaders, createSchemaIds, type Reader } from './schema-cache.ts';
+import { encodeWireBody, readSchemaId, wireHeaderLength, writeSchemaId } from './wire-format.ts';
+
+export { subjectFor } from './schema-cache.ts';
 
 export interface DecodedEvent<T = Record<string, unknown>> {
   readonly eventType: string;
@@ -25,9 +27,6 @@ export interface FieldError {
   readonly field: string;
   readonly message: string;
 }
-
-/** Subject naming is topic + record name: a topic carries several record types. */
-export const subjectFor = (topic: string, entry: Pick<SchemaEntry, 'fullName'>): string => `${topic}-${entry.fullName}`;
 
 export interface SchemaRegistryOptions {
   /** Called once per HTTP request to the registry: metrics, and proof that look-ups are cached. */
@@ -72,12 +71,13 @@ const describe = (type: avsc.Type): string => {
 };
 
 /**
- * avsc checks every value while it writes, so the happy path pays for one pass only; the slower
+ * The wire-format buffer with the body written and the schema id still to set. avsc checks every
+ * value while it writes, so the happy path pays for one pass only; the slower
  * field-by-field validation runs just to explain a failure.
  */
 const encodeBody = (entry: SchemaEntry, payload: unknown): Buffer => {
   try {
-    return entry.type.toBuffer(payload);
+    return encodeWireBody(entry.type, payload);
   } catch (cause) {
     const fieldErrors = validate(entry.type, payload);
     const reason = fieldErrors.length > 0 ? fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ') : (cause as Error).message;
@@ -96,82 +96,56 @@ export interface AvroCodecOptions {
   onRegistryRequest?: () => void;
 }
 
+/**
+ * Once a subject's id or a schema id's reader is known, encode and decode run without waiting on
+ * anything: the promise they return is already settled, so a caller pays one await per message.
+ */
 export const createAvroCodec = ({ registryUrl, catalog, onRegistryRequest }: AvroCodecOptions): AvroCodec => {
-  const registry = createSchemaRegistry(registryUrl, { onRequest: onRegistryRequest });
-  // Promises, not ids: concurrent first sends of one subject share a single registration call.
-  const registered = new Map<string, Promise<number>>();
-  const resolvers = new Map<number, Promise<{ reader: SchemaEntry; resolver: avsc.Resolver }>>();
-
-  const schemaIdFor = (subject: string, entry: SchemaEntry): Promise<number> => {
-    const cacheKey = `${subject}@${entry.version}`;
-    let id = registered.get(cacheKey);
-    if (!id) {
-      // Look up first: a subject whose level `schemas register` set is only read, never re-registered.
-      onRegistryRequest?.();
-      id = lookupSchema(registryUrl, subject, entry.text)
-        .then((found) => {
-          if (found) return found.id;
-          onRegistryRequest?.();
-          return registerVersion(registryUrl, subject, entry.text);
-        })
-        .catch((cause: unknown) => {
-          registered.delete(cacheKey);
-          throw registryError(cause, `register ${entry.eventType} v${entry.version} under ${subject}`);
-        });
-      registered.set(cacheKey, id);
-    }
-    return id;
-  };
-
-  const readerFor = (schemaId: number) => {
-    let entry = resolvers.get(schemaId);
-    if (!entry) {
-      entry = registry
-        .getSchema(schemaId)
-        .catch((cause: unknown) => {
-          throw registryError(cause, `look up schema id ${schemaId}`);
-        })
-        .then((writer) => {
-          const writerType = writer as unknown as avsc.Type;
-          const reader = catalog.latestByFullName(writerType.name ?? '');
-          if (!reader) {
-            throw new TributaryError('SCHEMA_NOT_FOUND', `Schema id ${schemaId} is ${writerType.name ?? 'an anonymous type'}, which no local contract declares`);
-          }
-          return { reader, resolver: reader.type.createResolver(writerType) };
-        });
-      entry.catch(() => resolvers.delete(schemaId));
-      resolvers.set(schemaId, entry);
-    }
-    return entry;
-  };
+  const schemaIds = createSchemaIds(registryUrl, onRegistryRequest);
+  const readers = createReaders(createSchemaRegistry(registryUrl, { onRequest: onRegistryRequest }), catalog);
 
   return {
     catalog,
-    async encode(topic, eventType, payload, options = {}) {
-      const entry = catalog.get(eventType, options.version);
-      const body = encodeBody(entry, payload);
-      const schemaId = await schemaIdFor(subjectFor(topic, entry), entry);
-      return toWireFormat(schemaId, body);
-    },
-    async decode<T>(value: Buffer | null | undefined): Promise<DecodedEvent<T>> {
-      const { schemaId, body } = fromWireFormat(value);
-      const { reader, resolver } = await readerFor(schemaId);
+    encode(topic, eventType, payload, options = {}) {
       try {
-        const payload = reader.type.fromBuffer(body, resolver) as T;
-        return { eventType: reader.eventType, fullName: reader.fullName, schemaId, payload };
-      } catch (cause) {
-        throw new TributaryError('DECODE_FAILED', `Record body does not decode as ${reader.fullName} (schema id ${schemaId}): ${(cause as Error).message}`, { cause });
+        const entry = catalog.get(eventType, options.version);
+        const wire = encodeBody(entry, payload);
+        const schemaId = schemaIds.known(topic, entry);
+        if (schemaId !== undefined) return Promise.resolve(writeSchemaId(wire, schemaId));
+        return schemaIds.resolve(topic, entry).then((id) => writeSchemaId(wire, id));
+      } catch (error) {
+        return rejected(error);
+      }
+    },
+    decode<T>(value: Buffer | null | undefined): Promise<DecodedEvent<T>> {
+      try {
+        const schemaId = readSchemaId(value);
+        const wire = value as Buffer;
+        const reader = readers.known(schemaId);
+        if (reader) return Promise.resolve(decodeBody<T>(reader, wire, schemaId));
+        return readers.resolve(schemaId).then((resolved) => decodeBody<T>(resolved, wire, schemaId));
+      } catch (error) {
+        return rejected(error);
       }
     },
   };
 };
 
-const registryError = (cause: unknown, action: string): TributaryError => {
-  if (isTributaryError(cause)) return cause;
-  const status = (cause as { status?: number }).status;
-  if (status === 404) return new TributaryError('UNKNOWN_SCHEMA_ID', `Schema registry could not ${action}: not found`, { cause });
-  if (status === 409 || status === 422) {
-    return new TributaryError('SCHEMA_INVALID', `Schema registry refused to ${action}: ${(cause as Error).message}`, { cause });
+/** What a thrown error would have rejected an async function's promise with. */
+const rejected = (error: unknown): Promise<never> => Promise.reject(error instanceof Error ? error : new Error(String(error)));
+
+const decodeBody = <T>({ entry, resolver }: Reader, wire: Buffer, schemaId: number): DecodedEvent<T> => {
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = entry.type.decode(wire, wireHeaderLength, resolver);
+  } catch (cause) {
+    throw decodeFailed(entry, schemaId, (cause as Error).message, cause);
   }
-  return new TributaryError('REGISTRY_UNAVAILABLE', `Schema registry unavailable, could not ${action}: ${(cause as Error).message}`, { cause });
+  // avsc's fromBuffer words these two the same way.
+  if (decoded.offset < 0) throw decodeFailed(entry, schemaId, 'truncated buffer');
+  if (decoded.offset < wire.length) throw decodeFailed(entry, schemaId, 'trailing data');
+  return { eventType: entry.eventType, fullName: entry.fullName, schemaId, payload: decoded.value as T };
 };
+
+const decodeFailed = (entry: SchemaEntry, schemaId: number, reason: string, cause?: unknown) =>
+  new TributaryError('DECODE_FAILED', `Record body does not decode as ${entry.fullName} (schema id ${schemaId}): ${reason}`, { cause });

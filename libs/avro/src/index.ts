@@ -1,8 +1,8 @@
 export { defaultSchemasDir, loadSchemaCatalog, type SchemaCatalog, type SchemaEntry } from './catalog.ts';
 export { createAvroCodec, createSchemaRegistry, type AvroCodecOptions, subjectFor, validate, type AvroCodec, type DecodedEvent, type FieldError, type SchemaRegistryOptions } from './codec.ts';
 export { decimalFromBytes, decimalToBytes, formatDecimal, parseDecimal } from './decimal.ts';
-export { DecimalType, TimestampMillisType, logicalTypes, parseSchema } from './logical-types.ts';
-export { fromWireFormat, toWireFormat } from './wire-format.ts';
+export { DecimalType, ExactDecimalType, ExactTimestampMillisType, TimestampMillisType, exactLogicalTypes, logicalTypes, parseSchema } from './logical-types.ts';
+export { encodeWireBody, fromWireFormat, readSchemaId, toWireFormat, wireHeaderLength, writeSchemaId } from './wire-format.ts';
 export {
   getSubjectLevel,
   lookupSchema,
