@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
+import { histogram, type MetricsRegistry } from '@tributary/metrics';
+import { stageBuckets } from './consumer-metrics.ts';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
 
 export interface ConsumedPosition {
@@ -65,7 +67,12 @@ export interface TransactionalProducerOptions {
   transactionTimeoutMs?: number;
   /** Makes each event's publish span; none by default. */
   tracer?: Tracer;
+  /** Where producer_transaction_step_seconds goes: each transaction's begin, send, offsets and commit. */
+  metrics?: MetricsRegistry;
 }
+
+type TransactionStep = 'begin' | 'send' | 'offsets' | 'commit';
+type ObserveStep = (step: TransactionStep, startedAt: bigint) => bigint;
 
 /** The group's positions to commit in the transaction, per topic: just past each handled record. */
 const offsetsByTopic = (positions: readonly ConsumedPosition[]): { topic: string; partitions: { partition: number; offset: string }[] }[] => {
@@ -106,15 +113,20 @@ const replaceableProducer = (make: () => Producer) => {
 };
 
 /** One transaction: the events, then the offsets, then the commit; aborted on any failure. */
-const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared: readonly PreparedOutput[], consumed: Consumed): Promise<void> => {
+const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared: readonly PreparedOutput[], consumed: Consumed, observe: ObserveStep): Promise<void> => {
   let transaction: Transaction | undefined;
   try {
+    let at = process.hrtime.bigint();
     transaction = await (await holder.usable()).transaction();
+    at = observe('begin', at);
     for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+    at = observe('send', at);
     const topics = offsetsByTopic(consumed.positions);
     // Output that answers no consumed record (a timer's) commits no offsets.
     if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics });
+    at = observe('offsets', at);
     await transaction.commit();
+    observe('commit', at);
   } catch (cause) {
     if (transaction?.isActive()) await transaction.abort().catch(() => holder.markStuck());
     if (/Transaction state exception/i.test((cause as Error).message ?? '')) holder.markStuck();
@@ -122,7 +134,7 @@ const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared
   }
 };
 
-export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer }: TransactionalProducerOptions): TransactionalEventProducer => {
+export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer, metrics }: TransactionalProducerOptions): TransactionalEventProducer => {
   const slot = transactionalId === undefined ? claimInstanceSlot(`${producerName}-${instanceId}`) : undefined;
   const id = transactionalId ?? transactionalIdOf(producerName, instanceId, slot?.slot ?? 0);
   const { admin, prepare } = createPreparer(kafka, codec, producerName, tracer);
@@ -137,6 +149,12 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     });
     return created;
   });
+  const steps = metrics && histogram(metrics, 'producer_transaction_step_seconds', 'Time of each step of a transaction: begin, send, offsets, commit', ['producer', 'step'], stageBuckets);
+  const observe: ObserveStep = (step, startedAt) => {
+    const now = process.hrtime.bigint();
+    steps?.observe({ producer: producerName, step }, Number(now - startedAt) / 1e9);
+    return now;
+  };
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
@@ -144,7 +162,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
     for (let tries = 1; ; tries += 1) {
       try {
-        await transact(holder, prepared, consumed);
+        await transact(holder, prepared, consumed, observe);
         endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))));
         return;
       } catch (cause) {

@@ -79,7 +79,7 @@ const start = async ({ name, uses: usesOf, domain: makeDomain, tasks = [] }: Def
     const kafka = consumes || produces ? { kafka: backbone.kafka({ brokers: settings.kafkaBrokers, clientId: name, logger, security: settings }), codec: backbone.codec(settings.schemaRegistryUrl) } : undefined;
     // A consumer's retry topics are where `tributary dlq redrive` sends back what its group parked.
     if (kafka) await backbone.ensureTopics(kafka.kafka, serviceTopics({ consumes: consumes ?? [], produces, groupId: settings.groupId }, settings), logger);
-    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
+    const producer = !kafka || !produces ? undefined : consumes ? backbone.transactionalProducer({ ...kafka, producerName: name, instanceId: settings.instanceId, tracer, metrics }) : backbone.producer({ ...kafka, producerName: name, metrics, tracer });
     if (producer) {
       teardown.add(() => producer.disconnect());
       await producer.connect();
