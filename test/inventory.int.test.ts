@@ -437,3 +437,30 @@ describe('crash safety of the store steps', () => {
     });
   });
 });
+
+describe('reading a SKU from the last version this process saw', () => {
+  const db = () => mongo.db(names.database);
+  /** What another process writes: the next version in the chain, and no copy in `stock`. */
+  const writtenElsewhere = (name: string, version: number, available: number) =>
+    db().collection('stock_changes').insertOne({ _id: `${name}@${version}` as never, sku: name, version, available, holds: [], kind: 'set', orderId: null, quantity: available, at: new Date() });
+
+  it('follows versions another writer added after the one this process saw', async () => {
+    const a = sku('A');
+    await setStock(db(), a, 5);
+    await setStock(db(), a, 6);
+    await writtenElsewhere(a, 3, 7);
+    await writtenElsewhere(a, 4, 8);
+    expect(await readStockLevel(db(), a)).toMatchObject({ version: 4, available: 8 });
+  });
+
+  it('starts from the stored copy when the version it saw is gone (the database was dropped)', async () => {
+    const scratch = mongo.db(uniqueName('inventory-scratch'));
+    const a = sku('A');
+    await setStock(scratch, a, 5);
+    await setStock(scratch, a, 6);
+    await scratch.dropDatabase();
+    await setStock(scratch, a, 9);
+    expect(await readStockLevel(scratch, a)).toMatchObject({ version: 1, available: 9 });
+    await scratch.dropDatabase();
+  });
+});
