@@ -1,7 +1,7 @@
-import { handlePerKey, positionsOf, type ConsumedEvent, type OutgoingEvent, type TransactionalEventProducer } from '@tributary/kafka';
+import { handlePerKey, positionsOf, type ConsumedEvent, type TransactionalEventProducer } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
-import { sagaStep, type SagaStepContext, type StepResult } from './saga-step.ts';
+import { sagaStep, type SagaStepContext } from './saga-step.ts';
 
 /** Orders of one batch handled at once; each order's own events stay in order. */
 const orderConcurrency = 16;
@@ -20,13 +20,9 @@ export const createSagaHandler = ({ context, producer, groupId, ordersTopic, log
   const decisions = counter(metrics, 'saga_decisions_total', 'Orders made final by the saga, by outcome', ['outcome']);
   const latePayments = counter(metrics, 'saga_late_payments_total', 'Payments authorized for orders that had already ended otherwise: each one needs a refund');
   return async (events: readonly ConsumedEvent<unknown>[]): Promise<void> => {
-    let results: readonly StepResult[] = [];
-    let outputs: OutgoingEvent[] = [];
-    await producer.publishAndCommitAfter({ groupId, positions: positionsOf(events) }, async () => {
-      results = await handlePerKey(events, orderConcurrency, async (consumed) => [await sagaStep(context, consumed)]);
-      outputs = results.flatMap((result) => (result.output ? [result.output] : []));
-      return [{ topic: ordersTopic, events: outputs }];
-    });
+    const results = await handlePerKey(events, orderConcurrency, async (consumed) => [await sagaStep(context, consumed)]);
+    const outputs = results.flatMap((result) => (result.output ? [result.output] : []));
+    await producer.publishAndCommit([{ topic: ordersTopic, events: outputs }], { groupId, positions: positionsOf(events) });
     for (const output of outputs) {
       decisions.inc({ outcome: output.eventType });
       logger.info('order decided', { orderId: output.key, outcome: output.eventType, correlationId: output.context?.correlationId });

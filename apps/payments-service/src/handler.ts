@@ -1,7 +1,7 @@
 import type { StockReserved } from '@tributary/contracts';
 import type { Tracer } from '@opentelemetry/api';
 import { classify, isTributaryError } from '@tributary/errors';
-import { headerNames, positionsOf, type ConsumedEvent, type OutgoingEvent, type TransactionalEventProducer } from '@tributary/kafka';
+import { headerNames, positionsOf, type ConsumedEvent, type TransactionalEventProducer } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
 import type { Breaker } from '@tributary/resilience';
@@ -52,15 +52,11 @@ export const createPaymentHandler = ({ breaker, producer, groupId, paymentsTopic
     const payments = events.filter(isStockReserved).map((consumed: ConsumedEvent<StockReserved>) => paymentFor(consumed));
     // Other inventory events are not for payments: the runtime commits past them after this batch.
     if (payments.length === 0) return;
-    let produced: OutgoingEvent[] = [];
-    // The transaction takes the batch's positions while the gateway answers.
-    await producer.publishAndCommitAfter({ groupId, positions: positionsOf(events) }, async () => {
-      const answers = await mapBounded(payments, concurrency, (payment) => charge(breaker, tracer, gatewayUrl, payment));
-      if (!answers.ok) throw batchFailure(answers.errors);
-      const at = now();
-      produced = payments.map((payment, i) => paymentOutcome(payment, answers.values[i] as GatewayAnswer, at));
-      return [{ topic: paymentsTopic, events: produced }];
-    });
+    const answers = await mapBounded(payments, concurrency, (payment) => charge(breaker, tracer, gatewayUrl, payment));
+    if (!answers.ok) throw batchFailure(answers.errors);
+    const at = now();
+    const produced = payments.map((payment, i) => paymentOutcome(payment, answers.values[i] as GatewayAnswer, at));
+    await producer.publishAndCommit([{ topic: paymentsTopic, events: produced }], { groupId, positions: positionsOf(events) });
     for (const event of produced) {
       outcomes.inc({ outcome: event.eventType === 'PaymentAuthorized' ? 'authorized' : 'declined' });
       logger.debug('payment outcome produced', { orderId: event.key, eventType: event.eventType, correlationId: event.context?.correlationId });

@@ -27,8 +27,9 @@ const consumed = (eventType: string, payload: Partial<StockReserved>): ConsumedE
 const setup = (answer: (request: PaymentRequest) => Promise<GatewayAnswer>) => {
   const transactions: { outputs: readonly TransactionalOutput[]; positions: unknown }[] = [];
   const producer = {
-    publishAndCommitAfter: vi.fn(async ({ positions }: { positions: unknown }, compute: () => Promise<readonly TransactionalOutput[]>) => {
-      transactions.push({ outputs: await compute(), positions });
+    publishAndCommit: vi.fn((outputs: readonly TransactionalOutput[], { positions }: { positions: unknown }) => {
+      transactions.push({ outputs, positions });
+      return Promise.resolve();
     }),
   } as unknown as TransactionalEventProducer;
   const action = vi.fn((_key: string, request: PaymentRequest) => answer(request));

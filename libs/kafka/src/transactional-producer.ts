@@ -1,14 +1,18 @@
 import type { AvroCodec } from '@tributary/avro';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
 import { histogram, type MetricsRegistry } from '@tributary/metrics';
 import { stageBuckets } from './consumer-metrics.ts';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, type OutgoingEvent, type Prepared } from './prepare.ts';
-import { abandon, openWithOffsets, replaceableProducer, sendAndCommit, transact, type Consumed, type ConsumedPosition, type ObserveStep, type PreparedOutput, type ProducerHolder } from './transaction-steps.ts';
 
-export type { ConsumedPosition } from './transaction-steps.ts';
+export interface ConsumedPosition {
+  topic: string;
+  partition: number;
+  /** Offset of the last record handled; the group resumes after it. */
+  offset: string;
+}
 
 export interface TransactionalOutput {
   topic: string;
@@ -23,14 +27,6 @@ export interface TransactionalEventProducer {
    * so a crash in between leaves neither, and the redelivered records produce them once.
    */
   publishAndCommit(outputs: readonly TransactionalOutput[], consumed: { groupId: string; positions: readonly ConsumedPosition[] }): Promise<void>;
-  /**
-   * The same transaction for events still being worked out by `compute`. While this producer has
-   * no other transaction in hand, the transaction begins at once and takes the positions while
-   * `compute` runs, so the coordinators' round trips overlap the handler's own work; a failed
-   * `compute` aborts it. Otherwise it computes first and waits its turn, so the handlers of
-   * partitions handled at once never wait on each other.
-   */
-  publishAndCommitAfter(consumed: { groupId: string; positions: readonly ConsumedPosition[] }, compute: () => Promise<readonly TransactionalOutput[]>): Promise<void>;
   disconnect(): Promise<void>;
   readonly connected: boolean;
   readonly transactionalId: string;
@@ -52,6 +48,9 @@ const concurrentTransactionTries = 10;
 const isConcurrentTransaction = (error: unknown): boolean =>
   (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS' || /another concurrent operation on the same transaction/.test((error as Error).message ?? '');
 
+type Consumed = { groupId: string; positions: readonly ConsumedPosition[] };
+type PreparedOutput = { topic: string; messages: Prepared[] };
+
 export interface TransactionalProducerOptions {
   kafka: Kafka;
   codec: AvroCodec;
@@ -72,62 +71,67 @@ export interface TransactionalProducerOptions {
   metrics?: MetricsRegistry;
 }
 
-type Prepare = (topic: string, events: readonly OutgoingEvent[]) => Promise<Prepared[]>;
+type TransactionStep = 'begin' | 'send' | 'offsets' | 'commit';
+type ObserveStep = (step: TransactionStep, startedAt: bigint) => bigint;
 
-const endSpans = (prepared: readonly PreparedOutput[], error?: Error) => endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))), error);
+/** The group's positions to commit in the transaction, per topic: just past each handled record. */
+const offsetsByTopic = (positions: readonly ConsumedPosition[]): { topic: string; partitions: { partition: number; offset: string }[] }[] => {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const { topic, partition, offset } of positions) {
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), { partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+};
 
-/** The two ways a transaction runs: on outputs in hand, with retries; or begun before its outputs are known. */
-const transactionRuns = (holder: ProducerHolder, prepare: Prepare, observe: ObserveStep) => {
-  const prepareAll = (outputs: readonly TransactionalOutput[]): Promise<PreparedOutput[]> =>
-    Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
-
-  const run = async (outputs: readonly TransactionalOutput[], consumed: Consumed): Promise<void> => {
-    const prepared = await prepareAll(outputs);
-    for (let tries = 1; ; tries += 1) {
-      try {
-        await transact(holder, prepared, consumed, observe);
-        return endSpans(prepared);
-      } catch (cause) {
-        // The coordinator is still writing the previous transaction's markers: a moment later it accepts the next.
-        if (isConcurrentTransaction(cause) && tries < concurrentTransactionTries) {
-          await sleep(20 * tries);
-          continue;
-        }
-        const error = asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
-        endSpans(prepared, error);
-        throw error;
-      }
-    }
+/**
+ * A transactional kafkajs producer that can be replaced. An abort that fails (the broker went away
+ * mid-transaction) leaves a kafkajs producer in the ABORTING state for good: every later
+ * transaction is refused with "Cannot call beginTransaction". Such a producer is marked stuck and
+ * replaced before the next transaction; the new one's InitProducerId with the same transactional id
+ * fences the old one and has the coordinator abort whatever it left open.
+ */
+const replaceableProducer = (make: () => Producer) => {
+  let current = make();
+  let stuck = false;
+  return {
+    get current() {
+      return current;
+    },
+    markStuck(): void {
+      stuck = true;
+    },
+    async usable(): Promise<Producer> {
+      if (!stuck) return current;
+      const stale = current;
+      current = make();
+      await stale.disconnect().catch(() => undefined);
+      await current.connect();
+      stuck = false;
+      return current;
+    },
   };
+};
 
-  /** Begins and takes the positions while `compute` runs; a begin that failed (nothing sent) falls back to `run`. */
-  const runOpenedEarly = async (consumed: Consumed, compute: () => Promise<readonly TransactionalOutput[]>): Promise<void> => {
-    const opening = openWithOffsets(holder, consumed, observe).then(
-      (transaction) => transaction,
-      () => undefined,
-    );
-    let outputs: readonly TransactionalOutput[];
-    try {
-      outputs = await compute();
-    } catch (error) {
-      await abandon(holder, await opening, error);
-      throw error;
-    }
-    const transaction = await opening;
-    if (!transaction) return run(outputs, consumed);
-    let prepared: PreparedOutput[] = [];
-    try {
-      prepared = await prepareAll(outputs);
-      await sendAndCommit(holder, transaction, prepared, observe);
-      return endSpans(prepared);
-    } catch (cause) {
-      await abandon(holder, transaction, cause);
-      const error = asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
-      endSpans(prepared, error);
-      throw error;
-    }
-  };
-  return { run, runOpenedEarly };
+/** One transaction: the events, then the offsets, then the commit; aborted on any failure. */
+const transact = async (holder: ReturnType<typeof replaceableProducer>, prepared: readonly PreparedOutput[], consumed: Consumed, observe: ObserveStep): Promise<void> => {
+  let transaction: Transaction | undefined;
+  try {
+    let at = process.hrtime.bigint();
+    transaction = await (await holder.usable()).transaction();
+    at = observe('begin', at);
+    for (const { topic, messages } of prepared) await transaction.send({ topic, acks: -1, messages: messages.map((m) => m.message) });
+    at = observe('send', at);
+    const topics = offsetsByTopic(consumed.positions);
+    // Output that answers no consumed record (a timer's) commits no offsets.
+    if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics });
+    at = observe('offsets', at);
+    await transaction.commit();
+    observe('commit', at);
+  } catch (cause) {
+    if (transaction?.isActive()) await transaction.abort().catch(() => holder.markStuck());
+    if (/Transaction state exception/i.test((cause as Error).message ?? '')) holder.markStuck();
+    throw cause;
+  }
 };
 
 export const createTransactionalEventProducer = ({ kafka, codec, producerName, instanceId = defaultInstanceId(), transactionalId, transactionTimeoutMs = 15_000, tracer, metrics }: TransactionalProducerOptions): TransactionalEventProducer => {
@@ -154,12 +158,24 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
-  const { run, runOpenedEarly } = transactionRuns(holder, (topic, events) => prepare(topic, events), observe);
-  // Transactions queued or running: the early start is for an idle producer only.
-  let inHand = 0;
-  const taking = <T>(work: () => Promise<T>): Promise<T> => {
-    inHand += 1;
-    return work().finally(() => (inHand -= 1));
+  const run = async (outputs: readonly TransactionalOutput[], consumed: Consumed): Promise<void> => {
+    const prepared = await Promise.all(outputs.filter((o) => o.events.length > 0).map(async (o) => ({ topic: o.topic, messages: await prepare(o.topic, o.events) })));
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await transact(holder, prepared, consumed, observe);
+        endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))));
+        return;
+      } catch (cause) {
+        // The coordinator is still writing the previous transaction's markers: a moment later it accepts the next.
+        if (isConcurrentTransaction(cause) && tries < concurrentTransactionTries) {
+          await sleep(20 * tries);
+          continue;
+        }
+        const error = asKafkaUnavailable(prepared[0]?.topic ?? outputs[0]?.topic ?? 'its topics', cause);
+        endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))), error);
+        throw error;
+      }
+    }
   };
 
   return {
@@ -180,13 +196,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
       }
     },
     publishAndCommit(outputs, consumed) {
-      const result = taking(() => turn.then(() => run(outputs, consumed)));
-      turn = result.catch(() => undefined);
-      return result;
-    },
-    async publishAndCommitAfter(consumed, compute) {
-      if (inHand > 0) return this.publishAndCommit(await compute(), consumed);
-      const result = taking(() => runOpenedEarly(consumed, compute));
+      const result = turn.then(() => run(outputs, consumed));
       turn = result.catch(() => undefined);
       return result;
     },

@@ -25,9 +25,6 @@ const recordingProducer = () => {
       calls.push({ outputs, positions: consumed.positions });
       return Promise.resolve();
     },
-    publishAndCommitAfter: async (consumed, compute) => {
-      calls.push({ outputs: await compute(), positions: consumed.positions });
-    },
   };
   return { producer, calls };
 };

@@ -53,9 +53,6 @@ export const fakeBackbone = (failAt?: string) => {
     connected: true,
     publish: () => Promise.resolve([]),
     publishAndCommit: () => Promise.resolve(),
-    publishAndCommitAfter: async (_consumed: unknown, compute: () => Promise<unknown>) => {
-      await compute();
-    },
     transactionalId: 'builder-1',
   };
   const store: Store = { db: {} as Store['db'], ping: () => Promise.resolve(true), close: () => step('store.close') };

@@ -19,10 +19,7 @@ export interface TransformOptions {
 export const transformPerKey =
   ({ producer, groupId, topic, concurrency, committed }: TransformOptions, transform: (consumed: ConsumedEvent<unknown>) => Promise<readonly OutgoingEvent[]>) =>
   async (events: readonly ConsumedEvent<unknown>[]): Promise<void> => {
-    let outputs: readonly OutgoingEvent[] = [];
-    await producer.publishAndCommitAfter({ groupId, positions: positionsOf(events) }, async () => {
-      outputs = await handlePerKey(events, concurrency, transform);
-      return [{ topic, events: outputs }];
-    });
+    const outputs = await handlePerKey(events, concurrency, transform);
+    await producer.publishAndCommit([{ topic, events: outputs }], { groupId, positions: positionsOf(events) });
     committed?.(outputs);
   };
