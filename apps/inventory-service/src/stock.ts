@@ -14,9 +14,11 @@ export { maxStockQuantity, skuPattern, type StockLevel } from './stock-level.ts'
  * an insert of its next version, `stock_changes` `<sku>@<version>`: of two writers that read the
  * same version, exactly one creates the next, and the other reads again and decides again.
  *
- * `stock` (_id = sku) holds the newest version a writer has seen: it is where reads start (unless
- * this process saw a later one, see versionHints), and then follow `<sku>@<version+1>`, ... to the
- * end, so a copy left behind by a crash or a race costs a look-up, never a wrong answer. Every look-up is by _id, which FerretDB pushes down.
+ * `stock` (_id = sku) holds a recent version: it is where reads start (unless this process saw a
+ * later one, see versionHints), and then follow `<sku>@<version+1>`, ... to the end, so a copy left
+ * behind by a crash or a race costs a look-up, never a wrong answer. Writers refresh it at every
+ * `levelCopyEvery`th version only: every write on FerretDB waits for the one before it in the same
+ * database, and the copy would double the writes on the way to an order's answer. Every look-up is by _id, which FerretDB pushes down.
  * Versions are never deleted: they are the SKU's history, and the chain must stay unbroken.
  */
 export const stockCollections = { levels: 'stock', changes: 'stock_changes' } as const;
@@ -46,6 +48,9 @@ const duplicateKey = 11000;
 const maxAttempts = 100;
 
 const changeId = (sku: string, version: number): string => `${sku}@${version}`;
+
+/** A reader that starts from the copy follows at most this many changes less one. */
+export const levelCopyEvery = 8;
 
 const storeError = (cause: unknown, action: string): unknown =>
   // Driver network errors are classified as transient by name; keep them, wrap the rest with context.
@@ -156,7 +161,7 @@ const compareAndSetStock = async (
       continue;
     }
     remember(db, after);
-    await writeLevelCopy(levels, after, at);
+    if (after.version % levelCopyEvery === 0) await writeLevelCopy(levels, after, at);
     return { before, after, changed: true };
   }
   throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept changing the stock of ${sku} for ${maxAttempts} attempts`);
