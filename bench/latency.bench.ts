@@ -119,7 +119,7 @@ export const latencyBench = async ({ kafkaBrokers, registryUrl, mongoUri, full }
       `${'Kafka produce -> consume'.padEnd(34)} p50 ${kafka.p50.toFixed(1).padStart(6)} ms   p99 ${kafka.p99.toFixed(1).padStart(6)} ms   (${kafka.count} records at 20/s, same broker: the baseline)`,
       `end-to-end p50 / Kafka p50         ratio ${(percentile(endToEnd, 0.5) / kafka.p50).toFixed(1)}`,
       'where a hop goes (consumer stages of the service that makes it; fetch_wait runs from the record\'s create time, so it holds the upstream commit):',
-      ...hopServices.map((service, index) => `  ${formatBreakdown(service, before[index] ?? new Map(), after[index] ?? new Map())}`),
+      ...hopServices.map((service, index) => `  ${formatBreakdown(service, before[index] ?? new Map<string, number>(), after[index] ?? new Map<string, number>())}`),
       formatCpuShare(cpu, 'load generator'),
     ];
   } finally {
