@@ -15,7 +15,9 @@ export interface ChildServers<T> {
 
 export const startChild = async <T>(script: string, env: Record<string, string>): Promise<ChildServers<T>> => {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+  // `node --cpu-prof --cpu-prof-dir=... bench/main.ts` profiles the subjects too (NODE_OPTIONS may not carry --cpu-prof).
+  const profiling = process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
+  const child: ChildProcess = spawn(process.execPath, [...profiling, '--import', 'tsx', path], { env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const exited = once(child, 'exit');
   const ready = new Promise<T>((resolve, reject) => {

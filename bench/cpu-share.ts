@@ -38,16 +38,20 @@ export const measureCpu = async <T>(work: () => Promise<T>): Promise<{ result: T
 
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
+/** Why a run is not valid (none when it is): only a load generator is held to the quarter-of-the-machine limit. */
+export const cpuProblems = (cpu: CpuShare, role: 'load generator' | 'subject (in-process)'): string[] =>
+  [
+    role === 'load generator' && cpu.process > maxGeneratorShare ? `the load generator used ${percent(cpu.process)} of the machine (limit ${percent(maxGeneratorShare)})` : '',
+    // One decimal, so a share just under the limit does not read as the limit itself.
+    cpu.idle < minIdleShare ? `the machine was ${(Math.floor(cpu.idle * 1000) / 10).toFixed(1)}% idle (minimum ${percent(minIdleShare)})` : '',
+  ].filter(Boolean);
+
 /**
  * One line on the run's CPU: `role` says what this process was. Only a load generator is held to
  * the quarter-of-the-machine limit; a benchmark that runs its subject in-process is held to idle.
  */
 export const formatCpuShare = (cpu: CpuShare, role: 'load generator' | 'subject (in-process)'): string => {
-  const problems = [
-    role === 'load generator' && cpu.process > maxGeneratorShare ? `the load generator used ${percent(cpu.process)} of the machine (limit ${percent(maxGeneratorShare)})` : '',
-    // One decimal, so a share just under the limit does not read as the limit itself.
-    cpu.idle < minIdleShare ? `the machine was ${(Math.floor(cpu.idle * 1000) / 10).toFixed(1)}% idle (minimum ${percent(minIdleShare)})` : '',
-  ].filter(Boolean);
+  const problems = cpuProblems(cpu, role);
   const head = `cpu: ${role} ${percent(cpu.process)} of the machine (${cpus().length} cores), machine idle ${percent(cpu.idle)}`;
   return problems.length > 0 ? `${head} -- RESULT NOT VALID: ${problems.join('; ')}` : `${head} -- valid`;
 };

@@ -19,6 +19,7 @@ import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
 import express from 'express';
 import { MongoClient } from 'mongodb';
 import { serveUntilTerminated } from './child.ts';
+import { kafkaLatency } from './kafka-latency.ts';
 import { percentile } from './latency.ts';
 import { sampleOrder } from './sample-order.ts';
 
@@ -89,50 +90,12 @@ const capacity = async (events: number): Promise<number> => {
   }
 };
 
-/** Kafka alone: records stamped at send, consumed by a plain kafkajs consumer on the same broker. */
-const kafkaLatency = async (rate: number, seconds: number): Promise<number[]> => {
-  const topic = `${name}-kafka`;
-  await ensureTopics(kafka, [eventTopic(topic, 6, 1)]);
-  const consumer = kafka.consumer({ groupId: `${topic}-group`, maxWaitTimeInMs: 100 });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
-  await Promise.all([consumer.connect(), producer.connect()]);
-  await consumer.subscribe({ topic, fromBeginning: false });
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: ({ message }) => {
-        latencies.push(Date.now() - Number(message.headers?.['sent-at']?.toString() ?? '0'));
-        if (latencies.length >= total) resolve();
-        return Promise.resolve();
-      },
-    });
-  });
-  while (!joined) await sleep(50);
-  // Offsets "latest" are fixed at join; a moment more lets the fetch loop start before the first send.
-  await sleep(500);
-  const value = await codec.encode(topic, 'OrderPlaced', sampleOrder(0));
-  const started = Date.now();
-  const sends: Promise<unknown>[] = [];
-  for (let sent = 0; sent < total; ) {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate) + 1);
-    for (; sent < due; sent += 1) sends.push(producer.send({ topic, acks: -1, messages: [{ key: String(sent), value, headers: { 'sent-at': String(Date.now()) } }] }));
-    await sleep(5);
-  }
-  await Promise.all(sends);
-  await Promise.race([done, sleep(30_000)]);
-  await Promise.all([consumer.disconnect(), producer.disconnect()]);
-  return latencies;
-};
-
 const control = express();
 control.post('/capacity', (req, res, next) => {
   capacity(Number(req.query['events'])).then((eventsPerSecond) => res.json({ eventsPerSecond }), next);
 });
 control.post('/kafka-latency', (req, res, next) => {
-  kafkaLatency(Number(req.query['rate']), Number(req.query['seconds'])).then((latencies) => res.json({ count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }), next);
+  kafkaLatency({ kafka, codec, topic: `${name}-kafka` }, Number(req.query['rate']), Number(req.query['seconds'])).then((latencies) => res.json({ count: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99) }), next);
 });
 const controlServer = await listen(control, 0, '127.0.0.1');
 const bound = controlServer.address();

@@ -5,6 +5,7 @@ import { codecBench } from './codec.bench.ts';
 import { commandBench } from './command.bench.ts';
 import { formatCpuShare, measureCpu } from './cpu-share.ts';
 import { freshnessBench } from './freshness.bench.ts';
+import { latencyBench } from './latency.bench.ts';
 import { projectionBench } from './projection.bench.ts';
 import { replayBench } from './replay.bench.ts';
 import { queryBench } from './query.bench.ts';
@@ -15,7 +16,7 @@ const usage = `Usage: npm run bench [-- --full] [--only name,name]
   subject, its baseline measured in the same run, and their ratio, and each benchmark its CPU use:
   a load generator above 25% of the machine, or a machine under 15% idle, makes the result not
   valid. Uses the test backbone (started if needed), or TRIBUTARY_TEST_KAFKA_BROKERS / _REGISTRY_URL
-  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'freshness', 'replay', 'tracing'].join(', ')}.
+  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'latency', 'freshness', 'replay', 'tracing'].join(', ')}.
   tracing needs Jaeger: the test backbone starts it for that benchmark (TRIBUTARY_TEST_OTLP_ENDPOINT with a given one).`;
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
@@ -40,6 +41,12 @@ if (values.help) {
     },
     { name: 'query', title: 'query API: GET /orders/:id vs bare express + driver, the same handler uninstrumented, and a constant', inProcess: false, run: () => queryBench({ mongoUri: backbone.mongoUri, full }) },
     { name: 'command', title: 'command API: POST /orders vs raw kafkajs sends of the same records', inProcess: false, run: () => commandBench({ ...backbone, full }) },
+    {
+      name: 'latency',
+      title: "latency: orders one after another through every service on an idle stack, 202 to CONFIRMED and per hop, vs Kafka's own latency",
+      inProcess: false,
+      run: () => latencyBench({ ...backbone, full }, progress),
+    },
     { name: 'freshness', title: "freshness: 202 to visible in the read model at half the projection capacity vs Kafka's own latency", inProcess: false, run: () => freshnessBench({ ...backbone, full }, progress) },
     {
       name: 'replay',

@@ -14,4 +14,10 @@ describe('seriesTotal', () => {
     expect(seriesTotal(exposition, 'producer_send_records_count')).toBe(7);
     expect(seriesTotal(exposition, 'missing')).toBe(0);
   });
+
+  it('keeps only the label sets with the given label values', () => {
+    const exposition = ['x_sum{group="g",topic="a",stage="decode"} 2', 'x_sum{group="g",topic="b",stage="decode"} 3', 'x_sum{group="g",topic="a",stage="handle"} 5'].join('\n');
+    expect(seriesTotal(exposition, 'x_sum', { stage: 'decode' })).toBe(5);
+    expect(seriesTotal(exposition, 'x_sum', { stage: 'decode', topic: 'a' })).toBe(2);
+  });
 });

@@ -14,7 +14,7 @@ import {
   type Reservation,
 } from './reservation.ts';
 import type { ReservationStore } from './reservations.ts';
-import { changeStock, readStockLevel, type ChangeStockOptions } from './stock.ts';
+import { changeStock, type ChangeStockOptions } from './stock.ts';
 import { dropHold, giveBack, reserveLine } from './stock-level.ts';
 
 export interface InventoryObserver {
@@ -57,24 +57,23 @@ const toOutgoing = (outcome: Outcome, consumed: ConsumedEvent<unknown>): Outgoin
 export const createInventory = ({ db, reservations, now = () => new Date(), observer = {} }: InventoryOptions): Inventory => {
   const stockOptions: ChangeStockOptions = { onConflict: () => observer.conflict?.(), now };
 
-  /** Takes every line, or stops at the first short one, checks the rest, and gives back what was taken. */
+  /**
+   * Takes every line at once (one SKU each, so different documents), then decides: an order with a
+   * short line is rejected, and what its other lines took is given back (REJECTING, see finish).
+   */
   const reserve = async (reservation: Reservation): Promise<Reservation> => {
     const { orderId } = reservation;
-    const shortSkus: ShortSku[] = [];
-    for (const { sku, quantity } of reservation.lines) {
-      if (shortSkus.length === 0) {
+    const lines = await Promise.all(
+      reservation.lines.map(async ({ sku, quantity }) => {
         const { before } = await changeStock(db, sku, (level) => {
           const line = reserveLine(level, orderId, quantity);
           return line.kind === 'take' ? line.change : undefined;
         }, stockOptions);
         const line = reserveLine(before, orderId, quantity);
-        if (line.kind === 'short') shortSkus.push({ sku, requested: quantity, available: line.available });
-      } else {
-        // The order is rejected already: the remaining lines are only read, so the answer names every short one.
-        const line = reserveLine(await readStockLevel(db, sku), orderId, quantity);
-        if (line.kind === 'short') shortSkus.push({ sku, requested: quantity, available: line.available });
-      }
-    }
+        return line.kind === 'short' ? [{ sku, requested: quantity, available: line.available }] : [];
+      }),
+    );
+    const shortSkus: ShortSku[] = lines.flat();
     const decided = await reservations.update(reservation, decideReservation(shortSkus, now()));
     observer.decided?.(shortSkus.length === 0 ? 'reserved' : 'rejected');
     return finish(decided);

@@ -14,9 +14,11 @@ export { maxStockQuantity, skuPattern, type StockLevel } from './stock-level.ts'
  * an insert of its next version, `stock_changes` `<sku>@<version>`: of two writers that read the
  * same version, exactly one creates the next, and the other reads again and decides again.
  *
- * `stock` (_id = sku) holds the newest version a writer has seen: it is where reads start, and
- * then follow `<sku>@<version+1>`, ... to the end, so a copy left behind by a crash or a race
- * costs a look-up, never a wrong answer. Every look-up is by _id, which FerretDB pushes down.
+ * `stock` (_id = sku) holds a recent version: it is where reads start (unless this process saw a
+ * later one, see versionHints), and then follow `<sku>@<version+1>`, ... to the end, so a copy left
+ * behind by a crash or a race costs a look-up, never a wrong answer. Writers refresh it at every
+ * `levelCopyEvery`th version only: every write on FerretDB waits for the one before it in the same
+ * database, and the copy would double the writes on the way to an order's answer. Every look-up is by _id, which FerretDB pushes down.
  * Versions are never deleted: they are the SKU's history, and the chain must stay unbroken.
  */
 export const stockCollections = { levels: 'stock', changes: 'stock_changes' } as const;
@@ -47,6 +49,9 @@ const maxAttempts = 100;
 
 const changeId = (sku: string, version: number): string => `${sku}@${version}`;
 
+/** A reader that starts from the copy follows at most this many changes less one. */
+export const levelCopyEvery = 8;
+
 const storeError = (cause: unknown, action: string): unknown =>
   // Driver network errors are classified as transient by name; keep them, wrap the rest with context.
   cause instanceof MongoServerError ? new TributaryError('STORE_UNAVAILABLE', `Store failed to ${action}: ${cause.message}`, { cause }) : cause;
@@ -63,17 +68,46 @@ const toLevel = (sku: string, stored: Pick<StoredLevel, 'version' | 'available' 
   holds: stored.holds,
 });
 
-/** The newest version of a SKU: from the last copy in `stock`, forward through the changes after it. */
-export const readStockLevel = async (db: Db, sku: string): Promise<StockLevel> => {
+/**
+ * The version of each SKU this process last read or wrote, by database: only a hint of where the
+ * chain ends now. A read checks that the hinted version is stored before it trusts it, so a hint
+ * left over from a dropped database, or outrun by another writer, costs a look-up, never a wrong answer.
+ */
+const versionHints = new Map<string, number>();
+const maxHints = 10_000;
+const hintKey = (db: Db, sku: string): string => `${db.databaseName}/${sku}`;
+const remember = (db: Db, level: StockLevel): void => {
+  const key = hintKey(db, level.sku);
+  versionHints.delete(key);
+  if (level.version > 0) versionHints.set(key, level.version);
+  // Map keeps insertion order: the first key is the one used longest ago.
+  if (versionHints.size > maxHints) versionHints.delete(versionHints.keys().next().value as string);
+};
+
+/** Where a read starts: the hinted version and the one after it, looked up at once (two finds by _id), else the copy in `stock`. */
+const startingLevel = async (db: Db, sku: string): Promise<{ level: StockLevel; atEnd: boolean }> => {
   const { levels, changes } = collections(db);
+  const hint = versionHints.get(hintKey(db, sku));
+  if (hint !== undefined) {
+    const [at, next] = await Promise.all([changes.findOne({ _id: changeId(sku, hint) }), changes.findOne({ _id: changeId(sku, hint + 1) })]);
+    if (at) return { level: toLevel(sku, next ?? at), atEnd: next === null };
+  }
+  const copy = await levels.findOne({ _id: sku });
+  return { level: copy ? toLevel(sku, copy) : emptyLevel(sku), atEnd: false };
+};
+
+/** The newest version of a SKU: from the last version this process saw, or the last copy in `stock`, forward through the changes after it. */
+export const readStockLevel = async (db: Db, sku: string): Promise<StockLevel> => {
+  const { changes } = collections(db);
   try {
-    const copy = await levels.findOne({ _id: sku });
-    let level = copy ? toLevel(sku, copy) : emptyLevel(sku);
-    for (;;) {
+    let { level, atEnd } = await startingLevel(db, sku);
+    while (!atEnd) {
       const next = await changes.findOne({ _id: changeId(sku, level.version + 1) });
-      if (!next) return level;
-      level = toLevel(sku, next);
+      if (next) level = toLevel(sku, next);
+      else atEnd = true;
     }
+    remember(db, level);
+    return level;
   } catch (cause) {
     throw storeError(cause, `read the stock of ${sku}`);
   }
@@ -126,7 +160,8 @@ const compareAndSetStock = async (
       await sleep(Math.floor(Math.random() * Math.min(50, attempt * 2)));
       continue;
     }
-    await writeLevelCopy(levels, after, at);
+    remember(db, after);
+    if (after.version % levelCopyEvery === 0) await writeLevelCopy(levels, after, at);
     return { before, after, changed: true };
   }
   throw new TributaryError('STORE_UNAVAILABLE', `Concurrent writers kept changing the stock of ${sku} for ${maxAttempts} attempts`);

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { claimInstanceSlot, defaultInstanceId, transactionalIdOf } from './instance.ts';
 import type { Tracer } from '@opentelemetry/api';
-import type { MetricsRegistry } from '@tributary/metrics';
+import { histogram, type MetricsRegistry } from '@tributary/metrics';
+import { stageBuckets } from './consumer-metrics.ts';
 import { asKafkaUnavailable, createPreparer, endPublishSpans, sendErrorCounter, type OutgoingEvent, type Prepared } from './prepare.ts';
 import { keyPartitioner } from './partitioner.ts';
 import { producerRetry } from './producer.ts';
@@ -68,9 +69,12 @@ export interface TransactionalProducerOptions {
   transactionTimeoutMs?: number;
   /** Makes each event's publish span; none by default. */
   tracer?: Tracer;
-  /** Counts failed transactions per output topic (producer_send_errors_total). */
+  /** Counts failed transactions per output topic (producer_send_errors_total), and each transaction's begin, send, offsets and commit (producer_transaction_step_seconds). */
   metrics?: MetricsRegistry;
 }
+
+type TransactionStep = 'begin' | 'send' | 'offsets' | 'commit';
+type ObserveStep = (step: TransactionStep, startedAt: bigint) => bigint;
 
 /** The group's positions to commit in the transaction, per topic: just past each handled record. */
 const offsetsByTopic = (positions: readonly ConsumedPosition[]): { topic: string; partitions: { partition: number; offset: string }[] }[] => {
@@ -135,19 +139,24 @@ const committedAnyway = async (holder: ReturnType<typeof replaceableProducer>, a
 };
 
 /** One transaction: the events, then the offsets, then the commit; aborted on any failure before the commit. */
-const transact = async (holder: ReturnType<typeof replaceableProducer>, admin: Admin, prepared: readonly PreparedOutput[], consumed: Consumed): Promise<void> => {
+const transact = async (holder: ReturnType<typeof replaceableProducer>, admin: Admin, prepared: readonly PreparedOutput[], consumed: Consumed, observe: ObserveStep): Promise<void> => {
   let transaction: Transaction | undefined;
   let committing = false;
   try {
+    let at = process.hrtime.bigint();
     transaction = await (await holder.usable()).transaction();
+    at = observe('begin', at);
     for (const { topic, messages } of prepared) {
       for (const part of byPartition(messages)) await transaction.send({ topic, acks: -1, messages: part.map((m) => m.message) });
     }
+    at = observe('send', at);
     const topics = offsetsByTopic(consumed.positions);
     // Output that answers no consumed record (a timer's) commits no offsets.
     if (topics.length > 0) await transaction.sendOffsets({ consumerGroupId: consumed.groupId, topics });
+    at = observe('offsets', at);
     committing = true;
     await transaction.commit();
+    observe('commit', at);
   } catch (cause) {
     // Retrying a commit that did go through would emit every event of it a second time.
     if (committing && (await committedAnyway(holder, admin, consumed).catch(() => false))) return;
@@ -173,6 +182,12 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     });
     return created;
   });
+  const steps = metrics && histogram(metrics, 'producer_transaction_step_seconds', 'Time of each step of a transaction: begin, send, offsets, commit', ['producer', 'step'], stageBuckets);
+  const observe: ObserveStep = (step, startedAt) => {
+    const now = process.hrtime.bigint();
+    steps?.observe({ producer: producerName, step }, Number(now - startedAt) / 1e9);
+    return now;
+  };
   // A producer runs one transaction at a time; partitions handled concurrently take turns here.
   let turn: Promise<unknown> = Promise.resolve();
 
@@ -181,7 +196,7 @@ export const createTransactionalEventProducer = ({ kafka, codec, producerName, i
     for (const { topic } of prepared) sendErrors.publishing(topic);
     for (let tries = 1; ; tries += 1) {
       try {
-        await transact(holder, admin, prepared, consumed);
+        await transact(holder, admin, prepared, consumed, observe);
         endPublishSpans(prepared.flatMap((output) => output.messages.map((one) => ({ prepared: one }))));
         return;
       } catch (cause) {

@@ -1,57 +1,13 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
-import { startInventoryService } from '@tributary/inventory-service';
-import { loadInventoryServiceSettings } from '@tributary/inventory-service/settings';
-import { createLogger, type Logger } from '@tributary/logger';
-import { startOrderProjector } from '@tributary/order-projector';
-import { loadOrderProjectorSettings } from '@tributary/order-projector/settings';
-import { startOrdersApi } from '@tributary/orders-api';
-import { loadOrdersApiSettings } from '@tributary/orders-api/settings';
-import { startOrdersService } from '@tributary/orders-service';
-import { loadOrdersServiceSettings } from '@tributary/orders-service/settings';
-import { startPaymentGateway } from '@tributary/payment-gateway';
-import { loadPaymentGatewaySettings } from '@tributary/payment-gateway/settings';
-import { startPaymentsService } from '@tributary/payments-service';
-import { loadPaymentsServiceSettings } from '@tributary/payments-service/settings';
-import { startQueryApi } from '@tributary/query-api';
-import { loadQueryApiSettings } from '@tributary/query-api/settings';
-import { stopInOrder, type RunningService } from '@tributary/service';
 import { endpointVariables, stackDown, stackUp, type StackEndpoints } from '@tributary/stack';
-import type { Io, LeafCommand } from '../command.ts';
+import type { LeafCommand } from '../command.ts';
+import { startOrderFlow, stopOrderFlow } from '../order-flow.ts';
 import { brokersHelp, brokersOption } from './stack.ts';
 
 const table = (rows: readonly (readonly string[])[]): string => {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n');
 };
-
-interface ServiceEntry {
-  name: string;
-  start(env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningService & { server: Server }>;
-  /** What to try against it, printed in the endpoint table. */
-  hint(url: string): string;
-}
-
-const sampleOrder = '{"customerId":"c-1","currency":"EUR","items":[{"sku":"SKU-1","quantity":1,"unitPrice":"9.99"}]}';
-
-/**
- * Every service of the order flow, in start order: the outside world first (the gateway
- * simulator), then the consumers, then the HTTP APIs users call, so nothing is accepted before
- * something is there to handle it.
- */
-const services: readonly ServiceEntry[] = [
-  { name: 'payment-gateway', start: (env, logger) => startPaymentGateway(loadPaymentGatewaySettings(env), logger), hint: (url) => `GET ${url}/admin/behaviour (simulated outside system)` },
-  { name: 'inventory-service', start: (env, logger) => startInventoryService(loadInventoryServiceSettings(env), logger), hint: (url) => `curl -X PUT ${url}/stock/SKU-1 -H 'content-type: application/json' -d '{"quantity":100}'` },
-  { name: 'payments-service', start: (env, logger) => startPaymentsService(loadPaymentsServiceSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
-  { name: 'orders-service', start: (env, logger) => startOrdersService(loadOrdersServiceSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
-  { name: 'order-projector', start: (env, logger) => startOrderProjector(loadOrderProjectorSettings(env), logger), hint: () => 'GET /readyz, /metrics' },
-  { name: 'query-api', start: (env, logger) => startQueryApi(loadQueryApiSettings(env), logger), hint: (url) => `curl ${url}/orders/<orderId>` },
-  {
-    name: 'orders-api',
-    start: (env, logger) => startOrdersApi(loadOrdersApiSettings(env), logger),
-    hint: (url) => `curl -X POST ${url}/orders -H 'content-type: application/json' -d '${sampleOrder}'`,
-  },
-];
 
 const backboneRows = (endpoints: StackEndpoints): string[][] => [
   ['backbone', 'address'],
@@ -64,28 +20,6 @@ const backboneRows = (endpoints: StackEndpoints): string[][] => [
 
 /** How long Ctrl-C waits for the services to finish the batches in hand. */
 const stopTimeoutMs = 30_000;
-
-/** Starts the services in this process, one after another, so a failure names the service. */
-const startServices = async (env: NodeJS.ProcessEnv, io: Io) => {
-  const running: { name: string; service: RunningService }[] = [];
-  const level = (env['LOG_LEVEL'] as 'info' | undefined) ?? 'info';
-  const rows: string[][] = [['service', 'endpoint', 'try']];
-  try {
-    for (const entry of services) {
-      // All services share this process, so the environment names each one's spans for it.
-      const service = await entry.start({ ...env, OTEL_SERVICE_NAME: entry.name }, createLogger({ service: entry.name, level }));
-      running.push({ name: entry.name, service });
-      const address = service.server.address();
-      const url = `http://${env['HTTP_HOST'] ?? '127.0.0.1'}:${typeof address === 'object' && address ? address.port : '?'}`;
-      rows.push([entry.name, url, entry.hint(url)]);
-    }
-    return { running, rows };
-  } catch (error) {
-    io.err(`start: ${services[running.length]?.name ?? 'a service'} failed to start; stopping the others`);
-    await stopInOrder(running.reverse().map(({ service }) => () => service.stop())).catch(() => undefined);
-    throw error;
-  }
-};
 
 export const startCommand: LeafCommand = {
   name: 'start',
@@ -110,8 +44,8 @@ export const startCommand: LeafCommand = {
       io.out(table(backboneRows(endpoints)));
       io.out('');
     }
-    const { running, rows } = await startServices(env, io);
-    io.out(table(rows));
+    const running = await startOrderFlow(env, (message) => io.err(`start: ${message}`));
+    io.out(table([['service', 'endpoint', 'try'], ...running.map(({ name, url, hint }) => [name, url, hint])]));
     io.out('\nCtrl-C stops everything.');
 
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
@@ -123,7 +57,7 @@ export const startCommand: LeafCommand = {
       io.err(`start: services did not stop within ${stopTimeoutMs / 1000} s; exiting`);
       process.exit(1);
     }, stopTimeoutMs);
-    await stopInOrder(running.reverse().map(({ service }) => () => service.stop()));
+    await stopOrderFlow(running);
     clearTimeout(giveUp);
     if (useStack && values['keep-stack'] !== true) {
       await stackDown({ onProgress: (line) => io.err(`stack: ${line}`) });

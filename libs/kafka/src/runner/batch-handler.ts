@@ -10,6 +10,7 @@ import type { Park } from './park-stage.ts';
 import type { PauseUntilHealthy } from './pause-stage.ts';
 import { openProcessSpans, type ProcessSpans } from './process-spans.ts';
 import { stillOurs, type ConsumedEvent, type StageContext } from './stage.ts';
+import { observeFetchWait, stageTimer } from './stage-timing.ts';
 
 export interface BatchStages<T> {
   stage: StageContext;
@@ -75,12 +76,15 @@ const runBatch = async <T>(stages: BatchStages<T>, payload: EachBatchPayload): P
   const { topic, partition } = batch;
   const fromOffset = batch.firstOffset() ?? batch.messages[0]?.offset ?? '0';
   const startedAt = process.hrtime.bigint();
+  observeFetchWait(stages.stage, batch);
+  const timer = stageTimer(stages.stage, topic);
   const decoding = await decodeBatch<T>(stages.stage, stages.codec, batch, payload);
   if (decoding.kind === 'stopping') return;
   if (decoding.kind === 'pause') {
     stages.pause({ topic, partition, fromOffset }, decoding.unreadable.error, payload, decodesNow(stages.codec, decoding.unreadable.message));
     return;
   }
+  timer.lap('decode');
   const spans = openProcessSpans(stages.tracer, stages.stage.groupId, decoding.records);
   const { records } = spans;
   const whole = await handleWithRetry(stages.stage, stages.handler, records.flatMap((record) => (record.ok ? [record.value] : [])), { topic, partition }, payload);
@@ -90,6 +94,7 @@ const runBatch = async <T>(stages: BatchStages<T>, payload: EachBatchPayload): P
     return spans.end(whole.error);
   }
   if (whole.kind === 'done') {
+    timer.lap('handle');
     for (const record of records) if (!record.ok) await stages.park(topic, partition, record.message, { error: record.error, attempts: 1, firstFailureAt: new Date() });
   } else if (!(await handleOneByOne(stages, records, spans, payload))) {
     return spans.end(whole.error);
@@ -99,6 +104,7 @@ const runBatch = async <T>(stages: BatchStages<T>, payload: EachBatchPayload): P
   // committing only up to the last record would leave the group one offset behind every
   // transaction, its lag and stall reports never back to zero.
   await stages.commit({ topic, partition }, batch.lastOffset(), payload);
+  if (whole.kind === 'done') timer.lap('commit');
   observeCommittedBatch(stages.stage, batch, startedAt);
 };
 
