@@ -42,9 +42,10 @@ export const createLogger = ({ service, level = 'info', stream }: LoggerOptions)
     defaultMeta: { service },
     format: winston.format.combine(
       winston.format.timestamp(),
-      traceIds(),
       winston.format.errors({ stack: false }),
       redactSecrets(),
+      // After redaction: trace and span ids are hex, and scanning them for secrets costs every traced line.
+      traceIds(),
       winston.format.json(),
     ),
     transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],

@@ -9,7 +9,7 @@ interface ServerRequest {
 }
 interface ServerResponse {
   statusCode: number;
-  once(event: 'finish' | 'close', listener: () => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -23,18 +23,14 @@ export const httpServerSpans =
     const header = req.headers['traceparent'];
     const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
     const span = tracer.startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
+    // 'close' follows 'finish' on every response and also ends one whose client went away: one listener serves both.
+    res.once('close', () => {
       const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
       if (route) span.updateName(`${req.method} ${route}`).setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-    };
-    res.once('finish', end);
-    res.once('close', end);
+    });
     context.with(trace.setSpan(parent, span), next);
   };
 

@@ -15,7 +15,7 @@ describe('HTTP spans', () => {
     httpServerSpans(tracing.tracer)(request({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }), res, () => {
       activeInside = trace.getActiveSpan()?.spanContext().traceId;
     });
-    res.emit('finish');
+    res.emit('close');
     const [span] = tracing.spans();
     expect(span?.name).toBe('POST /orders/:id/cancel');
     expect(span?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
@@ -27,7 +27,7 @@ describe('HTTP spans', () => {
     const tracing = recordingTracing();
     const res = response(503);
     httpServerSpans(tracing.tracer)(request({ traceparent: 'garbage' }), res, () => undefined);
-    res.emit('finish');
+    res.emit('close');
     res.emit('close');
     expect(tracing.spans()).toHaveLength(1);
     expect(tracing.spans()[0]?.parentSpanContext).toBeUndefined();
