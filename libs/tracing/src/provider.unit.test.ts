@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { noTracing, samplerOf, startTracing } from './provider.ts';
 import { recordingTracing } from './recording.ts';
@@ -49,5 +50,18 @@ describe('tracing set-up', () => {
     // Left open, so shutting down has nothing to send to the unreachable collector.
     expect(tracing.tracer.startSpan('recorded').isRecording()).toBe(true);
     await tracing.shutdown();
+  });
+
+  it('decides sampling when a trace starts: the spans of an unsampled trace are not recorded and never reach the exporter', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing('x', { otelSdkDisabled: false, otelTracesSampler: 'traceidratio', otelTracesSamplerArg: 0 }, { exporter, processor: (spans) => new SimpleSpanProcessor(spans) });
+    const request = tracing.tracer.startSpan('POST /orders', { kind: SpanKind.SERVER });
+    const publish = tracing.tracer.startSpan('publish orders', { kind: SpanKind.PRODUCER }, trace.setSpan(ROOT_CONTEXT, request));
+    expect([request.isRecording(), publish.isRecording()]).toEqual([false, false]);
+    // The next hop learns the decision from the traceparent's flags and makes the same one.
+    expect(publish.spanContext()).toMatchObject({ traceId: request.spanContext().traceId, traceFlags: 0 });
+    publish.end();
+    request.end();
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
   });
 });
