@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { httpServerSpans, traceHeaders, withClientSpan } from './http.ts';
+import { httpServerSpans, requestSpan, traceHeaders, withClientSpan } from './http.ts';
 import { recordingTracing } from './recording.ts';
 
 const request = (headers: Record<string, string> = {}) => ({ method: 'POST', path: '/orders/o-1/cancel', headers, route: { path: '/orders/:id/cancel' } });
-const response = (statusCode: number) => Object.assign(new EventEmitter(), { statusCode });
+const response = (statusCode: number) => Object.assign(new EventEmitter(), { statusCode, locals: {} });
 
 describe('HTTP spans', () => {
   it("makes a request a SERVER span under the caller's traceparent, named by its route, with its status", () => {
@@ -21,6 +21,7 @@ describe('HTTP spans', () => {
     expect(span?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
     expect(span?.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/orders/:id/cancel', 'http.response.status_code': 202 });
     expect(activeInside).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(requestSpan(res)?.spanContext().spanId).toBe(span?.spanContext().spanId);
   });
 
   it('starts a new trace for a malformed traceparent and marks a 5xx as an error', () => {

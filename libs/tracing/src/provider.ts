@@ -37,14 +37,21 @@ const instrumentationName = '@tributary/tracing';
 /** What an unset tracer does: nothing, while passing the caller's trace context through unchanged. */
 export const noTracing: Tracing = { tracer: new ProxyTracerProvider().getTracer(instrumentationName), enabled: false, shutdown: () => Promise.resolve() };
 
-let globalsSet = false;
+let propagatorSet = false;
+let contextManagerSet = false;
 
-/** Active spans follow async calls, and trace context is read and written as W3C traceparent: once per process. */
-const setGlobals = (): void => {
-  if (globalsSet) return;
-  globalsSet = true;
+/**
+ * Trace context is read and written as W3C traceparent, and, where asked, the active span follows
+ * async calls (AsyncLocalStorage): both once per process. On Node 20 AsyncLocalStorage runs async
+ * hooks on every promise the process makes, whoever makes it, which is why a service that hands
+ * its spans on explicitly can go without it.
+ */
+const setGlobals = (asyncContext: boolean): void => {
+  if (!propagatorSet) propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  propagatorSet = true;
+  if (!asyncContext || contextManagerSet) return;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  contextManagerSet = true;
 };
 
 export const samplerOf = ({ otelTracesSampler, otelTracesSamplerArg }: Pick<TracingSettings, 'otelTracesSampler' | 'otelTracesSamplerArg'>): Sampler => {
@@ -73,12 +80,25 @@ export const samplerOf = ({ otelTracesSampler, otelTracesSamplerArg }: Pick<Trac
  * at all, as with OTEL_SDK_DISABLED: recording spans nobody receives would cost every request.
  * Tests give an exporter and processor of their own.
  */
-export const startTracing = (serviceName: string, settings: TracingSettings, options: { exporter?: SpanExporter; processor?: (exporter: SpanExporter) => SpanProcessor } = {}): Tracing => {
+export interface TracingOptions {
+  /** Where spans go instead of the OTLP endpoint (tests). */
+  exporter?: SpanExporter;
+  processor?: (exporter: SpanExporter) => SpanProcessor;
+  /**
+   * Whether the active span follows async calls, so spans and log lines made after an `await`
+   * belong to it (the default). A service that only answers HTTP can do without: it takes the
+   * request's span from `requestSpan(res)` instead. The first service in a process to ask for it
+   * turns it on for all of them.
+   */
+  asyncContext?: boolean;
+}
+
+export const startTracing = (serviceName: string, settings: TracingSettings, options: TracingOptions = {}): Tracing => {
   if (settings.otelSdkDisabled) return noTracing;
   const endpoint = settings.otelExporterOtlpEndpoint?.replace(/\/+$/, '');
   const exporter = options.exporter ?? (endpoint ? new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) : undefined);
   if (!exporter) return noTracing;
-  setGlobals();
+  setGlobals(options.asyncContext ?? true);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.otelServiceName ?? serviceName }),
     sampler: samplerOf(settings),
