@@ -26,6 +26,8 @@ interface CancelContext {
   producer: EventProducer;
   ordersTopic: string;
   requestId: string;
+  /** The request span's traceparent, so the cancellation's publish span is its child. */
+  traceparent?: string | undefined;
   now: Date;
   /** Longest wait for Kafka to confirm the event before the request is answered 503. */
   publishTimeoutMs: number;
@@ -36,7 +38,7 @@ interface CancelContext {
  * before anything is published, so it and the saga's confirmation can never both win; if the event
  * cannot be published, the claim is taken back and the caller may try again.
  */
-export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, now, publishTimeoutMs }: CancelContext, orderId: string, command: CancelOrderCommand): Promise<void> => {
+export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, traceparent, now, publishTimeoutMs }: CancelContext, orderId: string, command: CancelOrderCommand): Promise<void> => {
   const facts = await sagas.readFacts(orderId);
   const customerId = facts ? customerOf(facts) : undefined;
   if (!facts || customerId === undefined) {
@@ -55,7 +57,7 @@ export const cancelOrder = async ({ sagas, producer, ordersTopic, requestId, now
     throw new TributaryError('CONFLICT', `Order ${orderId} is already ${status.toLowerCase()} and cannot be cancelled`, { details: { orderId, status } });
   }
   const sending = producer.publish(ordersTopic, [
-    { key: orderId, eventType: 'OrderCancelled', payload: outcome.payload, context: { correlationId: requestId, eventId: derivedEventId(orderId, 'OrderCancelled') } },
+    { key: orderId, eventType: 'OrderCancelled', payload: outcome.payload, context: { correlationId: requestId, traceparent, eventId: derivedEventId(orderId, 'OrderCancelled') } },
   ]);
   let sent: Bounded<PublishedRecord[]>;
   try {

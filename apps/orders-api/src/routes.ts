@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { trace } from '@opentelemetry/api';
-import { parseInput, type CommandRateLimit, type HttpAppOptions } from '@tributary/http';
+import { parseInput, requestTrace, type CommandRateLimit, type HttpAppOptions } from '@tributary/http';
 import type { EventProducer } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { counter, type MetricsRegistry } from '@tributary/metrics';
@@ -33,12 +32,13 @@ export const orderRoutes = ({ producer, sagas, settings, limiter, logger, metric
       // Validation happens before anything is produced: a bad body leaves the topic untouched.
       const command = parseInput(placeOrderCommand, req.body);
       const orderId = randomUUID();
+      const traced = requestTrace(res);
       // Names the order on the request's span: `tributary trace <orderId>` finds its trace by it.
-      trace.getActiveSpan()?.setAttribute('order.id', orderId);
+      traced.setAttribute('order.id', orderId);
       const requestId = res.locals['requestId'] as string;
       const published = await within(
         producer.publish(settings.ordersTopic, [
-          { key: orderId, eventType: 'OrderPlaced', payload: orderPlaced(command, orderId, new Date()), context: { correlationId: requestId } },
+          { key: orderId, eventType: 'OrderPlaced', payload: orderPlaced(command, orderId, new Date()), context: { correlationId: requestId, traceparent: traced.traceparent() } },
         ]),
         settings.publishTimeoutMs,
       );
@@ -47,27 +47,28 @@ export const orderRoutes = ({ producer, sagas, settings, limiter, logger, metric
         // this answer. The id is made here, not by the client, so a retry cannot reuse it; the
         // answer names it instead, and a late write is logged. A late OrderPlaced goes through
         // the flow like any other: the saga and the read models key everything by order id.
-        void published.pending.then(() => logger.warn('order published after its request was answered 503', { orderId, correlationId: requestId }), () => undefined);
+        void published.pending.then(() => logger.warn('order published after its request was answered 503', { orderId, correlationId: requestId, ...traced.logFields() }), () => undefined);
         timeouts.inc({ command: 'place' });
         throw unconfirmed(`Kafka did not confirm order ${orderId} within ${settings.publishTimeoutMs} ms; it may still be accepted: look it up by its id before placing it again`, { orderId });
       }
       accepted.inc();
-      logger.info('order accepted', { orderId, correlationId: requestId });
+      logger.info('order accepted', { orderId, correlationId: requestId, ...traced.logFields() });
       res.status(202).location(`/orders/${orderId}`).json({ orderId });
     });
     router.post('/orders/:id/cancel', limited, async (req, res) => {
       const { id } = parseInput(orderIdParams, req.params, 'Path');
       const command = parseInput(cancelOrderCommand, req.body ?? {});
       const requestId = res.locals['requestId'] as string;
+      const traced = requestTrace(res);
       try {
-        await cancelOrder({ sagas, producer, ordersTopic: settings.ordersTopic, requestId, now: new Date(), publishTimeoutMs: settings.publishTimeoutMs }, id, command);
+        await cancelOrder({ sagas, producer, ordersTopic: settings.ordersTopic, requestId, traceparent: traced.traceparent(), now: new Date(), publishTimeoutMs: settings.publishTimeoutMs }, id, command);
       } catch (error) {
         cancellations.inc({ outcome: (error as { code?: string }).code ?? 'INTERNAL' });
         if (isUnconfirmed(error)) timeouts.inc({ command: 'cancel' });
         throw error;
       }
       cancellations.inc({ outcome: 'CANCELLED' });
-      logger.info('order cancelled', { orderId: id, correlationId: requestId });
+      logger.info('order cancelled', { orderId: id, correlationId: requestId, ...traced.logFields() });
       res.status(202).location(`/orders/${id}`).json({ orderId: id, status: 'CANCELLED' });
     });
   };

@@ -9,7 +9,7 @@ export const traceSamplers = ['always_on', 'always_off', 'traceidratio', 'parent
 /** OpenTelemetry's standard variables, read like every other setting so a bad value stops start-up with its name. */
 export const tracingSettings = {
   otelSdkDisabled: setting('OTEL_SDK_DISABLED', bool(false), 'Turns tracing off: no spans are made or exported'),
-  otelExporterOtlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', optionalHttpUrl(), 'OTLP/HTTP collector base URL; spans go to <url>/v1/traces (unset: nothing is exported)'),
+  otelExporterOtlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', optionalHttpUrl(), 'OTLP/HTTP collector base URL; spans go to <url>/v1/traces as protobuf (unset: tracing is off, nothing is recorded or exported)'),
   otelServiceName: setting('OTEL_SERVICE_NAME', optionalText(), "Service name on this process's spans (default: the service's own name)"),
   otelTracesSampler: setting('OTEL_TRACES_SAMPLER', oneOf(traceSamplers, 'parentbased_always_on'), 'Which traces are recorded: the parentbased_* samplers follow the caller\'s decision'),
   otelTracesSamplerArg: setting('OTEL_TRACES_SAMPLER_ARG', ratio(1), 'Share of new traces the traceidratio samplers record, from 0 to 1'),

@@ -1,6 +1,7 @@
 import { TributaryError, isTributaryError } from '@tributary/errors';
 import type { Logger } from '@tributary/logger';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { requestTrace } from './request-trace.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId?: string; details?: Record<string, unknown> };
@@ -47,13 +48,14 @@ export const errorHandler =
   (error: unknown, _req, res, _next) => {
     const known = isTributaryError(error) ? error : fromExpress(error);
     if (known) {
-      if (known.httpStatus >= 500) logger.error(known.message, { code: known.code, requestId: res.locals['requestId'] as unknown });
+      if (known.httpStatus >= 500) logger.error(known.message, { code: known.code, requestId: res.locals['requestId'] as unknown, ...requestTrace(res).logFields() });
       sendError(res, known);
       return;
     }
     logger.error('unexpected error while handling a request', {
       requestId: res.locals['requestId'] as unknown,
       error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+      ...requestTrace(res).logFields(),
     });
     sendError(res, new TributaryError('INTERNAL', 'Internal error; the request id in this answer finds it in the logs'));
   };

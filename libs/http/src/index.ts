@@ -8,3 +8,4 @@ export { jsonSchemaOf } from './json-schema.ts';
 export { mountedRoutes } from './mounted-routes.ts';
 export { documentedRoutes, openApiDocument, openApiPath, type ApiDescription, type HttpMethod, type OperationSpec, type ResponseSpec } from './openapi.ts';
 export { errorBodySchema, type ErrorStatus } from './openapi-errors.ts';
+export { requestTrace } from './request-trace.ts';

@@ -1,1 +1,1 @@
-export { createLogger, type Logger, type LoggerOptions, type LogLevel } from './logger.ts';
+export { createLogger, traceFields, type Logger, type LoggerOptions, type LogLevel } from './logger.ts';

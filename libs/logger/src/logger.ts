@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
 import winston from 'winston';
 import { redactField } from './redact.ts';
 
@@ -19,17 +19,17 @@ const redactSecrets = winston.format((info) => {
   return info;
 });
 
+/** The fields that join a log line to a span, under the names log backends join traces on; none for no valid span. */
+export const traceFields = (spanContext: SpanContext | undefined): { trace_id?: string; span_id?: string } =>
+  spanContext && isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+
 /**
- * A line logged inside a span carries its ids, under the field names log backends join traces on.
- * Read from the active context, so nothing has to hand the span to the logger.
+ * A line logged inside a span carries its ids. Read from the active context, so nothing has to hand
+ * the span to the logger; a line that names its span itself (`traceFields`) keeps those.
  */
 const traceIds = winston.format((info) => {
-  const spanContext = trace.getSpan(context.active())?.spanContext();
-  if (spanContext && isSpanContextValid(spanContext)) {
-    info['trace_id'] = spanContext.traceId;
-    info['span_id'] = spanContext.spanId;
-  }
-  return info;
+  if (info['trace_id'] !== undefined) return info;
+  return Object.assign(info, traceFields(trace.getSpan(context.active())?.spanContext()));
 });
 
 /**
@@ -42,9 +42,10 @@ export const createLogger = ({ service, level = 'info', stream }: LoggerOptions)
     defaultMeta: { service },
     format: winston.format.combine(
       winston.format.timestamp(),
-      traceIds(),
       winston.format.errors({ stack: false }),
       redactSecrets(),
+      // After redaction: trace and span ids are hex, and scanning them for secrets costs every traced line.
+      traceIds(),
       winston.format.json(),
     ),
     transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],

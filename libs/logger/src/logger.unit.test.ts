@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './index.ts';
+import { createLogger, traceFields } from './index.ts';
 
 const capture = () => {
   const stream = new PassThrough();
@@ -60,5 +60,16 @@ describe('secrets in log lines', () => {
     logger.error(new Error('auth failed for mongodb://u:pw-secret@h/'));
     await new Promise((resolve) => setImmediate(resolve));
     expect(JSON.stringify(lines[0])).not.toContain('pw-secret');
+  });
+
+  it('joins a line to the span it names itself, and names none for a span without valid ids', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'orders-api', stream });
+    const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+    logger.info('order accepted', { orderId: 'o-1', ...traceFields(spanContext) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines[0]).toMatchObject({ trace_id: '0af7651916cd43dd8448eb211c80319c', span_id: 'b7ad6b7169203331' });
+    expect(traceFields({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 })).toEqual({});
+    expect(traceFields(undefined)).toEqual({});
   });
 });

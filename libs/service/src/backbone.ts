@@ -16,7 +16,7 @@ import {
 } from '@tributary/kafka';
 import type { Logger } from '@tributary/logger';
 import { connectStore, type Store, type StoreOptions } from '@tributary/store';
-import { startTracing, type Tracing, type TracingSettings } from '@tributary/tracing';
+import { startTracing, type Tracing, type TracingOptions, type TracingSettings } from '@tributary/tracing';
 
 type Kafka = ReturnType<typeof createKafkaClient>;
 
@@ -30,7 +30,7 @@ export interface Backbone {
   producer(options: Parameters<typeof createEventProducer>[0]): EventProducer;
   consumer(options: ConsumerRunnerOptions<unknown>): ConsumerRunner;
   listen(app: Parameters<typeof listen>[0], port: number, host: string): Promise<Server>;
-  tracing(serviceName: string, settings: TracingSettings): Tracing;
+  tracing(serviceName: string, settings: TracingSettings, options?: Pick<TracingOptions, 'asyncContext'>): Tracing;
   /** Whether the schema registry answers now (sampled for the dependency_reachable metric). */
   registryReachable(registryUrl: string): Promise<boolean>;
 }

@@ -80,7 +80,9 @@ const start = async ({ name, settings: spec, uses: usesOf, domain: makeDomain, t
   const uses = usesOf(settings);
   const teardown = createTeardown();
   // Added first, so it runs last: every span of the stop itself is exported before the process ends.
-  const tracing = backbone.tracing(name, tracingSettingsOf(settings));
+  // A service that only answers HTTP hands its request spans on explicitly (requestTrace in
+  // libs/http), so it is spared the async hooks that tracking async context costs every promise.
+  const tracing = backbone.tracing(name, tracingSettingsOf(settings), { asyncContext: uses.consumes !== undefined || tasks.length > 0 });
   const { tracer } = tracing;
   teardown.add(() => tracing.shutdown());
   try {

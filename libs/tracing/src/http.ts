@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Tracer } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { contextFromTraceparent } from './propagation.ts';
 
 interface ServerRequest {
@@ -9,13 +9,25 @@ interface ServerRequest {
 }
 interface ServerResponse {
   statusCode: number;
-  once(event: 'finish' | 'close', listener: () => void): unknown;
+  locals: Record<string, unknown>;
+  once(event: 'close', listener: () => void): unknown;
 }
+
+const spanLocal = 'tributary.span';
+
+/**
+ * The request's SERVER span, for handlers that name the order on it or hand its context on to
+ * what they publish. Unlike the active span, it is there after any `await`, whether or not the
+ * process tracks async context.
+ */
+export const requestSpan = (res: { locals: Record<string, unknown> }): Span | undefined => res.locals[spanLocal] as Span | undefined;
 
 /**
  * An express middleware that makes each request a SERVER span, a child of the caller's
  * `traceparent` when it sends a valid one and the root of a new trace otherwise. The span is named
  * after the route once routing has matched it (`POST /orders/:id/cancel`), so ids do not multiply names.
+ * The span is active for the rest of the request where the process tracks async context, and is
+ * always at `requestSpan(res)`.
  */
 export const httpServerSpans =
   (tracer: Tracer) =>
@@ -23,18 +35,15 @@ export const httpServerSpans =
     const header = req.headers['traceparent'];
     const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
     const span = tracer.startSpan(`${req.method} ${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } }, parent);
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
+    res.locals[spanLocal] = span;
+    // 'close' follows 'finish' on every response and also ends one whose client went away: one listener serves both.
+    res.once('close', () => {
       const route = typeof req.route?.path === 'string' ? req.route.path : undefined;
       if (route) span.updateName(`${req.method} ${route}`).setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
-    };
-    res.once('finish', end);
-    res.once('close', end);
+    });
     context.with(trace.setSpan(parent, span), next);
   };
 

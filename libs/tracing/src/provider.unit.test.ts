@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { noTracing, samplerOf, startTracing } from './provider.ts';
 import { recordingTracing } from './recording.ts';
@@ -36,11 +37,31 @@ describe('tracing set-up', () => {
     expect(span.spanContext().spanId).toBe('b7ad6b7169203331');
   });
 
-  it('records spans without an endpoint, exporting nothing, and shuts down cleanly', async () => {
+  it('starts no SDK without an endpoint: spans are not recorded, so none waits for an export that cannot happen', async () => {
     const tracing = startTracing('x', { otelSdkDisabled: false, otelTracesSampler: 'always_on', otelTracesSamplerArg: 1 });
-    const span = tracing.tracer.startSpan('kept local');
-    expect(span.isRecording()).toBe(true);
-    span.end();
+    expect(tracing).toBe(noTracing);
+    expect(tracing.tracer.startSpan('nowhere to go').isRecording()).toBe(false);
     await tracing.shutdown();
+  });
+
+  it('records spans for export when an endpoint is set, and shuts down cleanly', async () => {
+    const tracing = startTracing('x', { otelSdkDisabled: false, otelExporterOtlpEndpoint: 'http://127.0.0.1:9/', otelTracesSampler: 'always_on', otelTracesSamplerArg: 1 });
+    expect(tracing.enabled).toBe(true);
+    // Left open, so shutting down has nothing to send to the unreachable collector.
+    expect(tracing.tracer.startSpan('recorded').isRecording()).toBe(true);
+    await tracing.shutdown();
+  });
+
+  it('decides sampling when a trace starts: the spans of an unsampled trace are not recorded and never reach the exporter', () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing('x', { otelSdkDisabled: false, otelTracesSampler: 'traceidratio', otelTracesSamplerArg: 0 }, { exporter, processor: (spans) => new SimpleSpanProcessor(spans) });
+    const request = tracing.tracer.startSpan('POST /orders', { kind: SpanKind.SERVER });
+    const publish = tracing.tracer.startSpan('publish orders', { kind: SpanKind.PRODUCER }, trace.setSpan(ROOT_CONTEXT, request));
+    expect([request.isRecording(), publish.isRecording()]).toEqual([false, false]);
+    // The next hop learns the decision from the traceparent's flags and makes the same one.
+    expect(publish.spanContext()).toMatchObject({ traceId: request.spanContext().traceId, traceFlags: 0 });
+    publish.end();
+    request.end();
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
   });
 });
