@@ -6,7 +6,7 @@
  * Env: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, MONGODB_URI, BENCH_NAME, GATEWAY_LATENCY_MS.
  */
 import { createServer } from 'node:net';
-import { startOrderFlow, stopOrderFlow } from '@tributary/cli/order-flow';
+import { freeServicePorts, startOrderFlow, stopOrderFlow } from '@tributary/cli/order-flow';
 import { createAvroCodec, loadSchemaCatalog } from '@tributary/avro';
 import { closeServer, listen } from '@tributary/http';
 import { createKafkaClient } from '@tributary/kafka';
@@ -43,12 +43,7 @@ const env: NodeJS.ProcessEnv = {
   ORDERS_SERVICE_GROUP: `${name}-orders-service`,
   LOG_LEVEL: 'error',
   COMMAND_RATE_LIMIT: '0',
-  ORDERS_API_PORT: '0',
-  QUERY_API_PORT: '0',
-  ORDER_PROJECTOR_PORT: '0',
-  INVENTORY_SERVICE_PORT: '0',
-  PAYMENTS_SERVICE_PORT: '0',
-  ORDERS_SERVICE_PORT: '0',
+  ...freeServicePorts,
   PAYMENT_GATEWAY_PORT: String(gatewayPort),
   PAYMENT_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}`,
   GATEWAY_LATENCY_MS: process.env['GATEWAY_LATENCY_MS'] ?? '20',

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaClient } from '@tributary/kafka';
 import { runCli } from '@tributary/cli';
 import { commands } from '@tributary/cli/commands';
+import { freeServicePorts } from '@tributary/cli/order-flow';
 import { createLogger } from '@tributary/logger';
 import type { KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
@@ -28,14 +29,8 @@ export const serviceEnvironment = (names: { ordersTopic: string; database: strin
     PAYMENTS_SERVICE_GROUP: `${names.ordersTopic}-payments-service`,
     ORDERS_SERVICE_GROUP: `${names.ordersTopic}-orders-service`,
     LOG_LEVEL: 'warn',
-    // Port 0: the OS picks a free port, so test files running side by side never collide.
-    ORDERS_API_PORT: '0',
-    QUERY_API_PORT: '0',
-    ORDER_PROJECTOR_PORT: '0',
-    INVENTORY_SERVICE_PORT: '0',
-    PAYMENTS_SERVICE_PORT: '0',
-    ORDERS_SERVICE_PORT: '0',
-    PAYMENT_GATEWAY_PORT: '0',
+    // The OS picks free ports, so test files running side by side never collide.
+    ...freeServicePorts,
     ...extra,
   };
 };

@@ -46,6 +46,17 @@ export const orderFlowServices: readonly ServiceEntry[] = [
   },
 ];
 
+/** Every service's port variable at 0: the OS picks free ports, so flows started side by side never collide. */
+export const freeServicePorts = {
+  ORDERS_API_PORT: '0',
+  QUERY_API_PORT: '0',
+  ORDER_PROJECTOR_PORT: '0',
+  INVENTORY_SERVICE_PORT: '0',
+  PAYMENTS_SERVICE_PORT: '0',
+  ORDERS_SERVICE_PORT: '0',
+  PAYMENT_GATEWAY_PORT: '0',
+} as const;
+
 export interface StartedService {
   name: OrderFlowServiceName;
   service: RunningService;

@@ -3,7 +3,7 @@ import { counter, gauge, histogram, type MetricsRegistry } from '@tributary/metr
 /** Millisecond-scale buckets: an idle hop is a few milliseconds, and where they go is the question. */
 export const stageBuckets = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-/** The consumer runtime's series; names are listed in the README's metrics table. */
+/** The consumer runtime's series; names are listed in the metrics table of docs/operating.md. */
 export const consumerMetrics = (registry: MetricsRegistry) => ({
   processed: counter(registry, 'consumer_records_processed_total', 'Records handled (applied, skipped or dead-lettered) and committed', ['group', 'topic', 'partition']),
   batchSize: histogram(registry, 'consumer_batch_size', 'Records per fetched batch', ['group', 'topic'], [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000]),

@@ -33,7 +33,7 @@ export const startCommand: LeafCommand = {
     'keep-stack': 'leave the local backbone running after Ctrl-C (the next start reuses it)',
   },
   details:
-    'Every service reads its settings from the environment (see README); ports default to 3000 (orders-api), 3001 (query-api), 3002 (order-projector), 3003 (inventory-service), 3004 (payments-service), 3005 (orders-service), 3099 (payment-gateway, a simulator of the outside payment system).',
+    'Every service reads its settings from the environment (docs/configuration.md); ports default to 3000 (orders-api), 3001 (query-api), 3002 (order-projector), 3003 (inventory-service), 3004 (payments-service), 3005 (orders-service), 3099 (payment-gateway, a simulator of the outside payment system).',
   run: async ({ values, io }) => {
     const useStack = values['no-stack'] !== true;
     let env = io.env;

@@ -32,7 +32,7 @@ const environmentHelp = [
   '  KAFKA_BROKERS             Kafka bootstrap servers (default 127.0.0.1:9092)',
   '  KAFKA_TLS, KAFKA_TLS_CA_FILE, KAFKA_TLS_REJECT_UNAUTHORIZED, KAFKA_SASL_MECHANISM,',
   '  KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD',
-  '                            a secured Kafka (see README)',
+  '                            a secured Kafka (docs/configuration.md#kafka-security)',
 ].join('\n');
 
 /** `--partitions orders=24,payments=12`: partition counts that differ from TOPIC_PARTITIONS, by topic name. */

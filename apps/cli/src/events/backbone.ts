@@ -21,5 +21,5 @@ export const environmentHelp = [
   '  KAFKA_BROKERS          Kafka bootstrap servers (default 127.0.0.1:9092)',
   '  SCHEMA_REGISTRY_URL    schema registry (default http://127.0.0.1:8081/apis/ccompat/v7)',
   '  KAFKA_TLS, KAFKA_TLS_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD',
-  '                         a secured Kafka (see README)',
+  '                         a secured Kafka (docs/configuration.md#kafka-security)',
 ].join('\n');
