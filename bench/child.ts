@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
  */
 export interface ChildServers<T> {
   info: T;
+  /** The child's process id, to read its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export const startChild = async <T>(script: string, env: Record<string, string>)
   const info = await ready;
   return {
     info,
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

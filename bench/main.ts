@@ -6,6 +6,7 @@ import { commandBench } from './command.bench.ts';
 import { formatCpuShare, measureCpu } from './cpu-share.ts';
 import { freshnessBench } from './freshness.bench.ts';
 import { latencyBench } from './latency.bench.ts';
+import { sagaBench } from './saga.bench.ts';
 import { projectionBench } from './projection.bench.ts';
 import { replayBench } from './replay.bench.ts';
 import { queryBench } from './query.bench.ts';
@@ -16,7 +17,7 @@ const usage = `Usage: npm run bench [-- --full] [--only name,name]
   subject, its baseline measured in the same run, and their ratio, and each benchmark its CPU use:
   a load generator above 25% of the machine, or a machine under 15% idle, makes the result not
   valid. Uses the test backbone (started if needed), or TRIBUTARY_TEST_KAFKA_BROKERS / _REGISTRY_URL
-  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'latency', 'freshness', 'replay', 'tracing'].join(', ')}.
+  / _MONGODB_URI. Benchmarks: ${['codec', 'projection', 'query', 'command', 'latency', 'saga', 'freshness', 'replay', 'tracing'].join(', ')}.
   tracing needs Jaeger: the test backbone starts it for that benchmark (TRIBUTARY_TEST_OTLP_ENDPOINT with a given one).`;
 
 const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
@@ -46,6 +47,12 @@ if (values.help) {
       title: "latency: orders one after another through every service on an idle stack, 202 to CONFIRMED and per hop, vs Kafka's own latency",
       inProcess: false,
       run: () => latencyBench({ ...backbone, full }, progress),
+    },
+    {
+      name: 'saga',
+      title: 'saga throughput: the highest rate of orders that all end CONFIRMED, one and two instances of every service, vs the projector alone',
+      inProcess: false,
+      run: () => sagaBench({ ...backbone, full }, progress),
     },
     { name: 'freshness', title: "freshness: 202 to visible in the read model at half the projection capacity vs Kafka's own latency", inProcess: false, run: () => freshnessBench({ ...backbone, full }, progress) },
     {
