@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { freeServicePorts } from '@tributary/cli/order-flow';
 import { startInventoryService } from '@tributary/inventory-service';
 import { loadInventoryServiceSettings } from '@tributary/inventory-service/settings';
 import { createLogger, type LogLevel } from '@tributary/logger';
@@ -51,13 +52,7 @@ export const startLocalServices = async (backbone: StackEndpoints, logLevel: Log
     ORDERS_SERVICE_GROUP: `${topic}-orders-service`,
     COMMAND_RATE_LIMIT: '0',
     LOG_LEVEL: logLevel,
-    ORDERS_API_PORT: '0',
-    QUERY_API_PORT: '0',
-    ORDER_PROJECTOR_PORT: '0',
-    INVENTORY_SERVICE_PORT: '0',
-    PAYMENTS_SERVICE_PORT: '0',
-    ORDERS_SERVICE_PORT: '0',
-    PAYMENT_GATEWAY_PORT: '0',
+    ...freeServicePorts,
   };
   const logger = (service: string) => createLogger({ service, level: logLevel, stream: process.stderr });
   const running: RunningService[] = [];
