@@ -33,6 +33,20 @@ describe('trace context', () => {
     expect(traceparentOf(trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }))).toBeUndefined();
   });
 
+  it('reads a traceparent it wrote back as the span that wrote it, the parent of the next span', () => {
+    const tracing = recordingTracing();
+    const hop = tracing.tracer.startSpan('hop', {}, contextFromTraceparent(valid));
+    const traceparent = traceparentOf(hop);
+    expect(trace.getSpan(contextFromTraceparent(traceparent))).toBe(hop);
+    tracing.tracer.startSpan('next', {}, contextFromTraceparent(traceparent)).end();
+    hop.end();
+    expect(tracing.spans().find((span) => span.name === 'next')?.parentSpanContext?.spanId).toBe(hop.spanContext().spanId);
+  });
+
+  it('writes an unsampled span\'s traceparent with its flags, so the next hop does not sample it either', () => {
+    expect(traceparentOf(trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 }))).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00');
+  });
+
   it('runs work inside the trace a record names', () => {
     expect(withTraceparent(valid, () => trace.getActiveSpan()?.spanContext().spanId)).toBe('b7ad6b7169203331');
     expect(withTraceparent(undefined, () => trace.getSpanContext(ROOT_CONTEXT))).toBeUndefined();
