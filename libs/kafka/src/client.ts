@@ -24,8 +24,10 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
  * metadata yet and its partitions have no leader for a moment, and a transactional producer that
  * fences an earlier one waits while its open transaction aborts. Services starting together create
  * the topics they share at once, and all but one hear that a topic exists already, which kafkajs
- * takes as done. They are logged at debug: when the condition lasts or is another error, the
- * operation fails, and its own error says so.
+ * takes as done. A member's heartbeat is answered "rebalancing" whenever another member joins or
+ * leaves its group (a second instance starting, one stopping), and kafkajs then rejoins. They are
+ * logged at debug: when the condition lasts or is another error, the operation fails, and its own
+ * error says so.
  */
 const retriedByKafkajs = [
   'group coordinator is not available',
@@ -36,6 +38,7 @@ const retriedByKafkajs = [
   'not the leader for that topic-partition',
   'another concurrent operation on the same transaction',
   'topic creation errors',
+  'the group is rebalancing, so a rejoin is needed',
 ];
 
 /** Whether an error's text is one of the conditions kafkajs retries by itself (above). */
