@@ -15,6 +15,7 @@ import { trackMembership } from './runner/membership.ts';
 import { createParker } from './runner/park-stage.ts';
 import { createPauser } from './runner/pause-stage.ts';
 import { restartAfterFatalCrashes } from './runner/restart.ts';
+import { subscribeWhenKnown } from './subscribe.ts';
 import type { ConsumedEvent, StageContext } from './runner/stage.ts';
 import { createStallWatch, every } from './runner/stall-watch.ts';
 import { keyPartitioner } from './partitioner.ts';
@@ -138,7 +139,7 @@ export const createConsumerRunner = <T>(options: ConsumerRunnerOptions<T>): Cons
     async start() {
       running = true;
       await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
-      await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
+      await subscribeWhenKnown(consumer, { topics, fromBeginning: options.fromBeginning ?? true });
       await run();
       stallChecks.start();
     },
