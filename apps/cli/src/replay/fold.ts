@@ -29,6 +29,8 @@ const filtered = (projection: Projection<unknown, OrderEvent>, filter: HistoryFi
 
 export interface Folder {
   fold(events: OrderEvent[]): Promise<number>;
+  /** The document an event folds into; undefined when the projection (or the history filter) leaves it out. */
+  documentOf(event: OrderEvent): string | undefined;
   /** Events the projection threw on: left out of the copy, as the live projector would dead-letter them. */
   rejected(): number;
 }
@@ -44,6 +46,7 @@ export const createFolder = (db: Db, collection: string, definition: ProjectionD
   let rejected = 0;
   return {
     rejected: () => rejected,
+    documentOf: (event) => projection.documentId(event),
     async fold(events) {
       try {
         return (await readModel.apply(events, projection)).applied;

@@ -173,7 +173,7 @@ export const runReplay = async (context: ProjectionContext, options: ReplayOptio
 
     // Until the switch only the replay writes the copy; afterwards the live projector does too.
     const folder = createFolder(db, state.shadow, definition, filter);
-    tail = await startTail({ kafka: context.kafka, admin, codec: context.codec, groupId: state.group, topics, start: from, fold: (events) => folder.fold(events) });
+    tail = await startTail({ kafka: context.kafka, admin, codec: context.codec, groupId: state.group, topics, start: from, fold: (events) => folder.fold(events), documentOf: (event) => folder.documentOf(event) });
     const tick = progressReporter(io, options.json, tail, from);
     const begun = Date.now();
 

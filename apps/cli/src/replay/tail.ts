@@ -2,9 +2,9 @@ import type { AvroCodec } from '@tributary/avro';
 import { classify, isTributaryError, TributaryError } from '@tributary/errors';
 import { isOrderViewEventType, type OrderEvent } from '@tributary/order-views';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import { createCoalescer } from './coalesce.ts';
 import { partitionKey, reaches, splitKey, type Offsets } from './offsets.ts';
 import { createPacer } from './pacer.ts';
+import { createWriteBehind } from './write-behind.ts';
 
 export interface TailOptions {
   readonly kafka: Kafka;
@@ -16,6 +16,8 @@ export interface TailOptions {
   readonly start: Offsets;
   /** Folds events of several partitions, each partition's in order; returns how many changed a document. */
   fold(events: OrderEvent[]): Promise<number>;
+  /** The document an event folds into; undefined when it changes none. */
+  documentOf(event: OrderEvent): string | undefined;
 }
 
 export interface TailCounts {
@@ -36,14 +38,17 @@ export interface Tail {
 }
 
 /**
- * A replay reads a lot and writes in bulk: every partition's batch handled at once and the batches of
- * one fetch folded together. Each partition gives a small slice per fetch (a quarter of kafkajs's
- * default), so the three streams advance level and an order's events land in the same fold.
+ * A replay reads a lot and writes in bulk: every partition's batch handled at once, and documents
+ * written once they have gone quiet, so an order's events on the three streams are written together.
+ * A partition may give up to 1 MiB per fetch, the largest record batch a topic takes by default
+ * (max.message.bytes): a broker hands a partition a batch larger than the limit only when it comes
+ * first in the fetch, so with a smaller limit the partitions a producer wrote in large batches
+ * advance one per fetch.
  */
-const foldSlice = 2_000;
-const fetchSizes = { maxBytesPerPartition: 256 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const fetchSizes = { maxBytesPerPartition: 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
 const partitionsAtOnce = 64;
-const window = { maxEvents: 40_000, lingerMs: 250 };
+/** Events held before the documents touched longest ago are written; about a fetch and a half of the order streams. */
+const held = { maxHeldEvents: 60_000, lowWaterEvents: 30_000 };
 /** How far (in record time) a partition may run ahead of the slowest before it waits. */
 const leadMs = 1_000;
 
@@ -80,12 +85,31 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   let applied = 0;
   let undecodable = 0;
   let failure: Error | undefined;
-  const coalescer = createCoalescer<OrderEvent>({
-    ...window,
+  const buffer = createWriteBehind<OrderEvent>({
+    ...held,
+    documentOf: (event) => options.documentOf(event),
     fold: async (events) => {
       applied += await options.fold(events);
     },
   });
+  // Commits follow the writes: a partition's committed offset never passes an event still held.
+  const commitAt = new Map<string, bigint>();
+  let committing: Promise<void> = Promise.resolve();
+  const commitWritten = (): Promise<void> => {
+    committing = committing.catch(() => undefined).then(async () => {
+      const offsets = [...buffer.written()].filter(([key, offset]) => offset > (commitAt.get(key) ?? -1n));
+      if (offsets.length === 0) return;
+      await consumer.commitOffsets(offsets.map(([key, offset]) => ({ ...splitKey(key), offset: String(offset) })));
+      for (const [key, offset] of offsets) commitAt.set(key, offset);
+    });
+    return committing;
+  };
+  /** Writes what is held, then commits it. */
+  const writeAll = async (): Promise<void> => {
+    await buffer.flush();
+    await commitWritten();
+  };
+  const commits = setInterval(() => void commitWritten().catch(() => undefined), 1_000);
   const pacer = createPacer(leadMs);
   const consumer: Consumer = kafka.consumer({ groupId, ...fetchSizes, retry: { retries: 3 } });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -109,7 +133,7 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   await consumer.run({
-    autoCommitInterval: 1_000,
+    autoCommit: false,
     partitionsConsumedConcurrently: partitionsAtOnce,
     eachBatch: async (payload) => {
       const { batch } = payload;
@@ -121,11 +145,13 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
         if (record === 'undecodable') undecodable += 1;
         else if (record) events.push(record);
       }
-      // A fetch holds up to megabytes of records: folded in slices, with a heartbeat after each, so a
-      // slow store never makes the group think the replay died and hand its partitions round again.
-      for (let from = 0; from < events.length; from += foldSlice) {
-        await coalescer.add(events.slice(from, from + foldSlice));
-        await payload.heartbeat();
+      // A full buffer writes before it takes more; heartbeats go on meanwhile, so a slow store never
+      // makes the group think the replay died and hand its partitions round again.
+      const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), 2_000);
+      try {
+        await buffer.add(batch.topic, batch.partition, events, BigInt(batch.lastOffset()) + 1n);
+      } finally {
+        clearInterval(beating);
       }
       const last = batch.messages.at(-1);
       if (last) pacer.observe(partitionKey(batch.topic, batch.partition), Number(last.timestamp), BigInt(batch.lastOffset()) + 1n >= BigInt(batch.highWatermark));
@@ -139,16 +165,29 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
     position: () => new Map(position),
     counts: () => ({ records, applied, undecodable }),
     reach: async (target, onTick) => {
-      while (!reaches(position, target)) {
+      for (;;) {
         if (failure) throw isTributaryError(failure) ? failure : new TributaryError('KAFKA_UNAVAILABLE', `Replay consumer failed: ${failure.message}`, { cause: failure });
+        // Passed is not written: what is still held is written before the target counts as reached.
+        if (reaches(position, target)) {
+          await writeAll();
+          const written = buffer.written();
+          if (reaches(new Map([...position].map(([key, passed]) => [key, written.get(key) ?? passed])), target)) break;
+        }
         onTick?.();
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       onTick?.();
     },
     stop: async () => {
-      // Disconnecting commits the offsets of the batches folded so far.
-      await consumer.disconnect();
+      clearInterval(commits);
+      try {
+        // What was read is written and committed, so a later run resumes after it; with the store
+        // down it stays uncommitted and is read again.
+        consumer.pause(topics.map((topic) => ({ topic })));
+        await writeAll();
+      } finally {
+        await consumer.disconnect();
+      }
     },
   };
 };

@@ -31,7 +31,7 @@ const rebuildScratch = async (context: ProjectionContext, io: Io, json: boolean)
   // Where the live group has not committed, it has read nothing yet: so does the rebuild.
   const target = new Map([...bounds.high].map(([key, high]) => [key, committed.get(key) ?? (committed.size > 0 ? bounds.low.get(key) ?? 0n : high)]));
   const folder = createFolder(store.db, scratch, definition);
-  const tail = await startTail({ kafka: context.kafka, admin, codec: context.codec, groupId, topics, start: bounds.low, fold: (events) => folder.fold(events) });
+  const tail = await startTail({ kafka: context.kafka, admin, codec: context.codec, groupId, topics, start: bounds.low, fold: (events) => folder.fold(events), documentOf: (event) => folder.documentOf(event) });
   try {
     const tick = progressReporter(io, json, tail, bounds.low);
     await tail.reach(target, () => tick('rebuild', target));
