@@ -37,11 +37,12 @@ export interface Folder {
 
 /**
  * Folds batches into a collection in bulk; the read model's cache saves reading back what it wrote.
- * The cache is as large as the live projector's, so a replay's memory stops growing early in a
- * long topic: an order's events sit close together once the partitions are paced level.
+ * The cache holds about as many documents as the write-behind buffer holds events: a document whose
+ * last events come after it was written is then replaced at its cached version, not inserted, met
+ * as existing and read back. Bounded, so a replay's memory stops growing early in a long topic.
  */
 export const createFolder = (db: Db, collection: string, definition: ProjectionDefinition, filter?: HistoryFilter): Folder => {
-  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 10_000 });
+  const readModel = openReadModel<unknown>(db, collection, { cacheSize: 30_000 });
   const projection = filtered(definition.projection, filter);
   let rejected = 0;
   return {

@@ -2,9 +2,8 @@
  * Keeps the partitions a replay reads level in time. An order's events sit on three topics, and a
  * fetch hands every partition the same number of bytes, so without pacing the inventory and
  * payments partitions race tens of thousands of orders ahead of the orders partitions (which carry
- * two events per order). Their documents are then written once early and again much later, by
- * which time the writer no longer remembers them and must read them back. Paced, an order's events
- * meet in one fold and its document is written once.
+ * two events per order). Their documents are then held, or written early and again later. Paced,
+ * an order's events arrive close together and the write-behind buffer writes its document once.
  */
 export interface Pacer {
   /** What a folded batch says about its partition: the time of its last record, and whether it reached the end. */

@@ -45,12 +45,15 @@ export interface Tail {
  * first in the fetch, so with a smaller limit the partitions a producer wrote in large batches
  * advance one per fetch.
  */
-const fetchSizes = { maxBytesPerPartition: 1024 * 1024, maxBytes: 16 * 1024 * 1024, maxWaitTimeInMs: 250 };
+const fetchSizes = { maxBytesPerPartition: 1024 * 1024, maxBytes: 8 * 1024 * 1024, maxWaitTimeInMs: 250 };
 const partitionsAtOnce = 64;
-/** Events held before the documents touched longest ago are written; about a fetch and a half of the order streams. */
-const held = { maxHeldEvents: 60_000, lowWaterEvents: 30_000 };
+/**
+ * Events held before the documents touched longest ago are written: a few fetches' worth, as far as
+ * the three streams drift apart on a long topic. About 100 MB at most, however long the topic.
+ */
+const held = { maxHeldEvents: 100_000, lowWaterEvents: 50_000 };
 /** How far (in record time) a partition may run ahead of the slowest before it waits. */
-const leadMs = 1_000;
+const leadMs = 250;
 
 const toOrderEvent = async (codec: AvroCodec, topic: string, partition: number, message: KafkaMessage): Promise<OrderEvent | 'undecodable' | undefined> => {
   try {
