@@ -112,7 +112,6 @@ export const freshnessBench = async ({ kafkaBrokers, registryUrl, mongoUri, full
         };
         // One query for every waiting order each round, so the store's polling load stays the same however far behind the projector is.
         let placing = true;
-        let placedAt = 0;
         const watch = async () => {
           while (placing || waiting.size > 0) {
             if (waiting.size > 0) {
@@ -142,7 +141,7 @@ export const freshnessBench = async ({ kafkaBrokers, registryUrl, mongoUri, full
         }
         await Promise.all(inFlight);
         placing = false;
-        placedAt = performance.now();
+        const placedAt = performance.now();
         await watching;
         return { latencies, failures, drainMs: performance.now() - placedAt };
       });

@@ -112,7 +112,6 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
     await buffer.flush();
     await commitWritten();
   };
-  const commits = setInterval(() => void commitWritten().catch(() => undefined), 1_000);
   const pacer = createPacer(leadMs);
   const consumer: Consumer = kafka.consumer({ groupId, ...fetchSizes, retry: { retries: 3 } });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -163,6 +162,9 @@ export const startTail = async (options: TailOptions): Promise<Tail> => {
       if (resume.length > 0) consumer.resume(resume.map(toTopicPartitions));
     },
   });
+
+  // Started once the consumer runs: a start that fails must leave no timer holding the process open.
+  const commits = setInterval(() => void commitWritten().catch(() => undefined), 1_000);
 
   return {
     position: () => new Map(position),
