@@ -56,12 +56,12 @@ export const listOrderViews = async (orderViews: ReadModel<OrderView>, filter: O
   return { orders, nextCursor: rows.length > page.limit && last ? encodeCursor({ placedAt: last.placedAt, orderId: last.orderId }) : null };
 };
 
-export type CustomerSummaryAnswer = Omit<CustomerSummary, 'orders'>;
+export type CustomerSummaryAnswer = Omit<CustomerSummary, 'ledger' | 'orders'>;
 
 /** The summary without its per-order entries: they can be many, and the order list serves them. */
 export const findCustomerSummary = async (summaries: ReadModel<CustomerSummary>, customerId: string): Promise<CustomerSummaryAnswer | null> => {
   const found = await (await summaries.current())
-    .findOne({ _id: customerId, _tombstone: { $ne: true } }, { projection: { ...viewOnly, orders: 0 } })
+    .findOne({ _id: customerId, _tombstone: { $ne: true } }, { projection: { ...viewOnly, ledger: 0, orders: 0 } })
     .catch((cause: unknown) => {
       throw storeError(cause, 'customer summaries');
     });

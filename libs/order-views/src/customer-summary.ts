@@ -1,17 +1,11 @@
 import type { Projection } from '@tributary/store';
 import type { OrderEvent } from './events.ts';
+import { packLedger, summaryStatuses, unpackLedger, type CustomerOrder, type SummaryStatus } from './customer-ledger.ts';
 import { fromScaled, orderTotal, toScaled } from './money.ts';
-import type { OrderStatus } from './order-view.ts';
+
+export { summaryStatuses, type CustomerOrder, type SummaryStatus } from './customer-ledger.ts';
 
 export const customerSummariesCollection = 'customer_summaries';
-
-/**
- * The statuses the orders stream itself decides, lowest precedence first. An order counts once,
- * under the highest status seen for it, so the outcome does not depend on arrival order.
- */
-export const summaryStatuses = ['PLACED', 'CONFIRMED', 'REJECTED', 'CANCELLED'] as const satisfies readonly OrderStatus[];
-
-export type SummaryStatus = (typeof summaryStatuses)[number];
 
 const customerEventTypes = ['OrderPlaced', 'OrderConfirmed', 'OrderRejected', 'OrderCancelled'] as const;
 
@@ -19,15 +13,6 @@ const customerEventTypes = ['OrderPlaced', 'OrderConfirmed', 'OrderRejected', 'O
 export type CustomerEvent = Extract<OrderEvent, { eventType: (typeof customerEventTypes)[number] }>;
 
 export const isCustomerEvent = (event: OrderEvent): event is CustomerEvent => (customerEventTypes as readonly string[]).includes(event.eventType);
-
-/** What the summary remembers of one order, so a later event can move it between statuses. */
-export interface CustomerOrder {
-  orderId: string;
-  status: SummaryStatus;
-  /** Null until OrderPlaced or OrderConfirmed has been seen (a rejection or cancellation carries no amount). */
-  total: string | null;
-  currency: string | null;
-}
 
 export interface StatusTotals {
   count: number;
@@ -43,11 +28,20 @@ export interface CustomerSummary {
   /** Time of the latest fact seen. */
   updatedAt: string;
   /**
-   * One entry per order, sorted by order id. The document grows with the customer's order count
-   * (about 100 bytes an order: MongoDB's 16 MB document limit is reached near 150,000 orders).
+   * One entry per order, sorted by order id, packed into one text (customer-ledger.ts). It grows
+   * with the customer's order count (about 70 bytes an order: MongoDB's 16 MB document limit is
+   * reached near 230,000 orders).
    */
-  orders: CustomerOrder[];
+  ledger: string;
+  /** The same entries as an array, in summaries stored before the ledger was packed; the next write packs them. */
+  orders?: CustomerOrder[];
 }
+
+/** A summary's per-order entries, from whichever shape it was stored in. */
+export const ordersOf = (summary: CustomerSummary | null): CustomerOrder[] => {
+  if (!summary) return [];
+  return typeof summary.ledger === 'string' ? unpackLedger(summary.customerId, summary.ledger) : (summary.orders ?? []);
+};
 
 const rank = (status: SummaryStatus): number => summaryStatuses.indexOf(status);
 
@@ -109,14 +103,14 @@ const summarize = (orders: readonly CustomerOrder[]): Partial<Record<SummaryStat
 export const evolveCustomerSummary = (summary: CustomerSummary | null, event: OrderEvent): CustomerSummary | null => {
   if (!isCustomerEvent(event)) return summary;
   const { status, at } = factOf(event);
-  const orders = withOrder(summary?.orders ?? [], event.payload.orderId, (order) => evolveOrder(order, event, status));
+  const orders = withOrder(ordersOf(summary), event.payload.orderId, (order) => evolveOrder(order, event, status));
   const time = at.toISOString();
   return {
     customerId: event.payload.customerId,
     orderCount: orders.length,
     byStatus: summarize(orders),
     updatedAt: summary && summary.updatedAt > time ? summary.updatedAt : time,
-    orders,
+    ledger: packLedger(orders),
   };
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { foldDocument } from '@tributary/store';
-import { customerSummaryProjection, evolveCustomerSummary, type CustomerSummary, type OrderEvent } from './index.ts';
+import { customerSummaryProjection, evolveCustomerSummary, ordersOf, type CustomerSummary, type OrderEvent } from './index.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute));
 let nextOffset = 0;
@@ -39,7 +39,7 @@ describe('the customer summary', () => {
       orderCount: 1,
       byStatus: { PLACED: { count: 1, totals: { EUR: '0.25' } } },
       updatedAt: '2026-03-01T10:00:00.000Z',
-      orders: [{ orderId: 'o-1', status: 'PLACED', total: '0.25', currency: 'EUR' }],
+      ledger: '[["o-1","PLACED","0.25","EUR"]]',
     });
   });
 
@@ -61,10 +61,10 @@ describe('the customer summary', () => {
   });
 
   it('ranks cancelled over rejected over confirmed over placed', () => {
-    expect(fold([placed('o-1', 0), confirmed('o-1', 1), cancelled('o-1', 2)])?.orders[0]?.status).toBe('CANCELLED');
-    expect(fold([cancelled('o-1', 2), rejected('o-1', 1), confirmed('o-1', 1)])?.orders[0]?.status).toBe('CANCELLED');
-    expect(fold([confirmed('o-1', 1), rejected('o-1', 1)])?.orders[0]?.status).toBe('REJECTED');
-    expect(fold([confirmed('o-1', 1), placed('o-1', 0)])?.orders[0]?.status).toBe('CONFIRMED');
+    expect(ordersOf(fold([placed('o-1', 0), confirmed('o-1', 1), cancelled('o-1', 2)]))[0]?.status).toBe('CANCELLED');
+    expect(ordersOf(fold([cancelled('o-1', 2), rejected('o-1', 1), confirmed('o-1', 1)]))[0]?.status).toBe('CANCELLED');
+    expect(ordersOf(fold([confirmed('o-1', 1), rejected('o-1', 1)]))[0]?.status).toBe('REJECTED');
+    expect(ordersOf(fold([confirmed('o-1', 1), placed('o-1', 0)]))[0]?.status).toBe('CONFIRMED');
   });
 
   it('reaches the same summary whatever order the events arrive in', () => {
@@ -101,6 +101,27 @@ describe('the customer summary', () => {
     const summary = fold([placed('o-1', 0)]);
     expect(customerSummaryProjection.documentId(released)).toBeUndefined();
     expect(evolveCustomerSummary(summary, released)).toBe(summary);
+  });
+
+  it('keeps one entry per order, sorted by order id, in its ledger', () => {
+    expect(ordersOf(fold([placed('o-2', 0), rejected('o-1', 1), confirmed('o-2', 2, '11.5')]))).toEqual([
+      { orderId: 'o-1', status: 'REJECTED', total: null, currency: null },
+      { orderId: 'o-2', status: 'CONFIRMED', total: '11.5', currency: 'EUR' },
+    ]);
+  });
+
+  it('goes on from a summary stored with its entries as an array, and packs them on the next write', () => {
+    const { ledger, ...earlier } = fold([placed('o-1', 0)]) as CustomerSummary;
+    const stored = { ...earlier, orders: ordersOf({ ...earlier, ledger }) } as unknown as CustomerSummary;
+    const next = evolveCustomerSummary(stored, confirmed('o-1', 1));
+    expect(next).toEqual(fold([placed('o-1', 0), confirmed('o-1', 1)]));
+    expect(next).not.toHaveProperty('orders');
+  });
+
+  it('names the way out when a stored ledger is not one', () => {
+    const summary = { ...(fold([placed('o-1', 0)]) as CustomerSummary), ledger: '[["o-1","SHIPPED",null,null]]' };
+    expect(() => evolveCustomerSummary(summary, confirmed('o-1', 1))).toThrow(/customer c-1 has a ledger that is not a list.*tributary replay customer-summaries/);
+    expect(() => evolveCustomerSummary({ ...summary, ledger: '[' }, confirmed('o-1', 1))).toThrow(/is not JSON/);
   });
 
   it('is keyed by customer id', () => {

@@ -4,6 +4,7 @@ export {
   customerSummaryProjection,
   evolveCustomerSummary,
   isCustomerEvent,
+  ordersOf,
   summaryStatuses,
   type CustomerEvent,
   type CustomerOrder,
