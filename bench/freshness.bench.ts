@@ -44,6 +44,7 @@ interface FreshnessRun {
 /** Why a run does not count (none when it does): a busy machine, or a projector that fell behind the rate. */
 const problemsOf = (run: FreshnessRun): string[] => [
   ...cpuProblems(run.cpu, 'load generator'),
+  ...(run.failures.length > 0 ? [`${run.failures.length} orders failed, e.g. ${run.failures[0] ?? ''}`] : []),
   ...(run.drainMs > backlogLimitMs ? [`the projector fell behind: the last sampled orders became visible ${(run.drainMs / 1000).toFixed(1)} s after the load stopped (limit ${backlogLimitMs / 1000} s)`] : []),
 ];
 
@@ -105,7 +106,9 @@ export const freshnessBench = async ({ kafkaBrokers, registryUrl, mongoUri, full
         // Sampled orders not visible yet, by id, with the time of their 202.
         const waiting = new Map<string, number>();
         const place = async (index: number) => {
-          const res = await load.send({ method: 'POST', url: new URL('/orders', servers.info.ordersApi), body: body(index) });
+          // A dropped connection is a failed order of the run, reported with the others, not the end of the benchmark.
+          const res = await load.send({ method: 'POST', url: new URL('/orders', servers.info.ordersApi), body: body(index) }).catch((error: unknown) => ({ status: 0, body: (error as Error).message }));
+          if (res.status === 0) return void failures.push(`POST /orders failed: ${res.body}`);
           const acceptedAt = performance.now();
           if (res.status !== 202) return void failures.push(`POST /orders answered ${res.status}`);
           if (index % every === 0) waiting.set((JSON.parse(res.body) as { orderId: string }).orderId, acceptedAt);
